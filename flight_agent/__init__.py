@@ -1,0 +1,1 @@
+"""flight-agent: airline IROPS toolkit (providers, failover, cache, IROPS rules)."""

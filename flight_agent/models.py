@@ -1,0 +1,170 @@
+"""The normalized flight record every provider maps onto, and its status enum.
+
+All times are aware UTC datetimes; local times are rendered from the airport's IANA zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
+
+from flight_agent.airports import Airport
+
+DISRUPTION_DELAY_MINUTES = 15
+"""A delay of this many minutes or more counts as a disruption (Cirium's "Late" threshold)."""
+
+
+class FlightStatus(StrEnum):
+    """Where a flight is in its life; "delayed" is not a state but a delay on any state."""
+
+    SCHEDULED = "scheduled"
+    BOARDING = "boarding"
+    DEPARTED = "departed"
+    EN_ROUTE = "en_route"
+    LANDED = "landed"
+    ARRIVED = "arrived"
+    CANCELLED = "cancelled"
+    DIVERTED = "diverted"
+    UNKNOWN = "unknown"
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("naive datetime: every time must carry a UTC offset")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""An aware datetime, converted to UTC; naive values are rejected."""
+
+
+class FlightStatusData(BaseModel):
+    """One flight on one date, normalized from any provider.
+
+    The twelve OOOI times are gate departure (out), take-off (off), landing (on) and gate
+    arrival (in), each scheduled, estimated and actual. Delays are gate-based minutes,
+    negative when early.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    flight_id: str = Field(description="Designator as normalized from the query, e.g. BA117")
+    ident_iata: str | None = None
+    ident_icao: str | None = None
+    carrier_iata: str | None = None
+    carrier_icao: str | None = None
+    flight_number: str | None = None
+    flight_date: date = Field(description="Local departure date at the origin")
+    origin: Airport
+    destination: Airport
+    diverted_to: Airport | None = None
+
+    scheduled_out: UtcDatetime | None = None
+    estimated_out: UtcDatetime | None = None
+    actual_out: UtcDatetime | None = None
+    scheduled_off: UtcDatetime | None = None
+    estimated_off: UtcDatetime | None = None
+    actual_off: UtcDatetime | None = None
+    scheduled_on: UtcDatetime | None = None
+    estimated_on: UtcDatetime | None = None
+    actual_on: UtcDatetime | None = None
+    scheduled_in: UtcDatetime | None = None
+    estimated_in: UtcDatetime | None = None
+    actual_in: UtcDatetime | None = None
+
+    departure_delay_minutes: int | None = None
+    arrival_delay_minutes: int | None = None
+    status: FlightStatus = FlightStatus.UNKNOWN
+    status_text: str | None = Field(default=None, description="The provider's own words")
+    cancellation_uncertain: bool = Field(
+        default=False, description="The provider reports a possible, unconfirmed cancellation"
+    )
+
+    gate_origin: str | None = None
+    gate_destination: str | None = None
+    terminal_origin: str | None = None
+    terminal_destination: str | None = None
+    baggage_claim: str | None = None
+    registration: str | None = None
+    aircraft_type: str | None = None
+    codeshares: tuple[str, ...] = ()
+    legs: tuple[str, ...] = Field(
+        default=(),
+        description="Every leg flown under this designator that day, e.g. ('LHR-JFK', 'JFK-LAX')",
+    )
+
+    provider_flight_id: str | None = None
+    inbound_flight_id: str | None = None
+    source: str = Field(description="The provider that answered")
+    fetched_at: UtcDatetime
+    stale: bool = False
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_disrupted(self) -> bool:
+        """Cancelled, diverted, or delayed 15 minutes or more at departure or arrival."""
+        if self.status in (FlightStatus.CANCELLED, FlightStatus.DIVERTED):
+            return True
+        delays = (self.departure_delay_minutes, self.arrival_delay_minutes)
+        return any(d is not None and d >= DISRUPTION_DELAY_MINUTES for d in delays)
+
+    @property
+    def best_departure(self) -> datetime | None:
+        """The most certain gate departure time: actual, else estimated, else scheduled."""
+        return self.actual_out or self.estimated_out or self.scheduled_out
+
+    @property
+    def best_arrival(self) -> datetime | None:
+        """The most certain gate arrival time: actual, else estimated, else scheduled."""
+        return self.actual_in or self.estimated_in or self.scheduled_in
+
+    @property
+    def route(self) -> str:
+        """Origin and destination codes, e.g. 'LHR-JFK'."""
+        return f"{self.origin.code}-{self.destination.code}"
+
+    def departure_local(self, value: datetime | None) -> datetime | None:
+        """Render a time in the origin's zone (unchanged UTC when the zone is unknown)."""
+        return to_local(value, self.origin)
+
+    def arrival_local(self, value: datetime | None) -> datetime | None:
+        """Render a time in the destination's zone (unchanged UTC when the zone is unknown)."""
+        return to_local(value, self.destination)
+
+
+def to_local(value: datetime | None, airport: Airport) -> datetime | None:
+    """Convert an aware time to the airport's local zone."""
+    if value is None:
+        return None
+    zone = airport.zone
+    return value.astimezone(zone) if zone else value
+
+
+def format_local(value: datetime | None, airport: Airport) -> str:
+    """Format a time as local wall-clock, zone and UTC: '2026-11-29 09:40 GMT (09:40Z)'."""
+    local = to_local(value, airport)
+    if value is None or local is None:
+        return "-"
+    utc = value.astimezone(UTC)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({utc:%H:%MZ})"
+
+
+class ScheduledFlight(BaseModel):
+    """A published schedule entry: a candidate alternative flight."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ident: str = Field(description="Designator as sold, IATA form where known")
+    operating_ident: str | None = Field(
+        default=None, description="The operating flight when ``ident`` is a codeshare"
+    )
+    origin: Airport
+    destination: Airport
+    scheduled_out: UtcDatetime
+    scheduled_in: UtcDatetime
+    aircraft_type: str | None = None
+    provider_flight_id: str | None = None
+    source: str

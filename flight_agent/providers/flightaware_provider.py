@@ -1,0 +1,345 @@
+"""FlightAware AeroAPI v4: flight status, flights by id (inbound links) and schedules.
+
+Endpoints: ``GET /flights/{ident}`` (status; ``ident_type=designator`` so a flight number is
+never read as a registration), ``GET /flights/{fa_flight_id}`` with ``ident_type=fa_flight_id``
+and ``GET /schedules/{date_start}/{date_end}`` (alternatives). AeroAPI bills per page, so every
+call asks for ``max_pages=1`` inside a tight UTC window.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import httpx
+
+from flight_agent.airports import Airport, find_airport, resolve_airport
+from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.errors import FlightDateOutOfRangeError, InvalidFlightQueryError
+from flight_agent.flight_query import FlightQuery, validate_airport_code
+from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
+from flight_agent.providers.http import DEFAULT_MAX_BODY_BYTES
+from flight_agent.providers.http_provider import HttpFlightDataProvider
+from flight_agent.providers.mapping import (
+    choose_leg,
+    expect_list,
+    minutes_between,
+    parse_utc,
+    seconds_to_minutes,
+    text,
+)
+
+AEROAPI_BASE_URL = "https://aeroapi.flightaware.com/aeroapi"
+HISTORY_DAYS = 10
+FUTURE_DAYS = 2
+SCHEDULE_MAX_SPAN = timedelta(weeks=3)
+# Local dates run from UTC-12 to UTC+14: pad a UTC day by 14 h each side to cover any origin.
+_WINDOW_PAD = timedelta(hours=14)
+_EDGE_MARGIN = timedelta(minutes=1)
+_FA_FLIGHT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+_TIME_FIELDS = tuple(
+    f"{kind}_{phase}"
+    for phase in ("out", "off", "on", "in")
+    for kind in ("scheduled", "estimated", "actual")
+)
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _airport(ref: Any) -> Airport | None:
+    if not isinstance(ref, dict):
+        return None
+    return resolve_airport(
+        iata=text(ref.get("code_iata")),
+        icao=text(ref.get("code_icao")),
+        name=text(ref.get("name")),
+        city=text(ref.get("city")),
+        timezone=text(ref.get("timezone")),
+    )
+
+
+def _status(flight: dict[str, Any], times: dict[str, datetime | None]) -> FlightStatus:
+    """Flags and actual times decide; the free-text status only breaks ties (PROVIDERS 7)."""
+    if flight.get("cancelled") is True:
+        return FlightStatus.CANCELLED
+    if flight.get("diverted") is True:
+        return FlightStatus.DIVERTED
+    for field, status in (
+        ("actual_in", FlightStatus.ARRIVED),
+        ("actual_on", FlightStatus.LANDED),
+        ("actual_off", FlightStatus.EN_ROUTE),
+        ("actual_out", FlightStatus.DEPARTED),
+    ):
+        if times[field] is not None:
+            return status
+    if "unknown" in (text(flight.get("status")) or "").lower():
+        return FlightStatus.UNKNOWN
+    return FlightStatus.SCHEDULED
+
+
+def map_flight(
+    flight: dict[str, Any], *, flight_id: str | None, source: str, fetched_at: datetime
+) -> FlightStatusData | None:
+    """Normalize one AeroAPI flight object; None for position-only flights without airports."""
+    origin, destination = _airport(flight.get("origin")), _airport(flight.get("destination"))
+    if origin is None or destination is None:
+        return None
+    times = {field: parse_utc(flight.get(field)) for field in _TIME_FIELDS}
+    departs = times["scheduled_out"] or times["scheduled_off"]
+    if departs is None:
+        return None
+    zone = origin.zone
+    ident_iata, ident_icao = text(flight.get("ident_iata")), text(flight.get("ident_icao"))
+    departure_delay = seconds_to_minutes(flight.get("departure_delay"))
+    arrival_delay = seconds_to_minutes(flight.get("arrival_delay"))
+    codeshares = flight.get("codeshares_iata") or flight.get("codeshares") or ()
+    return FlightStatusData(
+        flight_id=flight_id or ident_iata or ident_icao or str(flight.get("ident")),
+        ident_iata=ident_iata,
+        ident_icao=ident_icao,
+        carrier_iata=text(flight.get("operator_iata")),
+        carrier_icao=text(flight.get("operator_icao")) or text(flight.get("operator")),
+        flight_number=text(flight.get("flight_number")),
+        flight_date=(departs.astimezone(zone) if zone else departs).date(),
+        origin=origin,
+        destination=destination,
+        **times,
+        departure_delay_minutes=departure_delay
+        if departure_delay is not None
+        else minutes_between(times["scheduled_out"], times["actual_out"] or times["estimated_out"]),
+        arrival_delay_minutes=arrival_delay
+        if arrival_delay is not None
+        else minutes_between(times["scheduled_in"], times["actual_in"] or times["estimated_in"]),
+        status=_status(flight, times),
+        status_text=text(flight.get("status")),
+        gate_origin=text(flight.get("gate_origin")),
+        gate_destination=text(flight.get("gate_destination")),
+        terminal_origin=text(flight.get("terminal_origin")),
+        terminal_destination=text(flight.get("terminal_destination")),
+        baggage_claim=text(flight.get("baggage_claim")),
+        registration=text(flight.get("registration")),
+        aircraft_type=text(flight.get("aircraft_type")),
+        codeshares=tuple(c for c in codeshares if isinstance(c, str)),
+        provider_flight_id=text(flight.get("fa_flight_id")),
+        inbound_flight_id=text(flight.get("inbound_fa_flight_id")),
+        source=source,
+        fetched_at=fetched_at,
+    )
+
+
+def merge_diversions(records: list[FlightStatusData]) -> list[FlightStatusData]:
+    """Fold diversion legs into the original flight.
+
+    AeroAPI returns a diverted flight twice with one ``fa_flight_id``: the original leg and a
+    new leg to the diversion airport. The original is the leg scheduled to arrive first (the
+    new leg carries no schedule of its own); it gets ``diverted_to`` and status DIVERTED.
+    """
+    groups: defaultdict[str | None, list[FlightStatusData]] = defaultdict(list)
+    for record in records:
+        groups[record.provider_flight_id].append(record)
+    merged: list[FlightStatusData] = []
+    for key, group in groups.items():
+        if key is None or len(group) == 1:
+            merged.extend(group)
+            continue
+        latest = datetime.max.replace(tzinfo=UTC)
+        original = min(group, key=lambda r: r.scheduled_in or r.scheduled_on or latest)
+        diversion = next(
+            (r for r in group if r.destination.code != original.destination.code), None
+        )
+        if diversion is None:
+            merged.extend(group)
+            continue
+        merged.append(
+            original.model_copy(
+                update={
+                    "status": FlightStatus.DIVERTED,
+                    "diverted_to": diversion.destination,
+                    "actual_on": original.actual_on or diversion.actual_on,
+                    "actual_in": original.actual_in or diversion.actual_in,
+                }
+            )
+        )
+    return merged
+
+
+class FlightAwareProvider(HttpFlightDataProvider):
+    """FlightAware AeroAPI v4 (primary provider).
+
+    Args:
+        name: Display name.
+        priority: Higher is tried first.
+        api_key: The AeroAPI key; defaults to ``FLIGHTAWARE_API_KEY``.
+        base_url: API root (the fake upstream in tests and benchmarks).
+        timeout: Seconds per HTTP phase.
+        max_concurrency: Concurrent requests for a batch.
+        max_body_bytes: Larger responses are refused.
+        transport: Custom httpx transport.
+        clock: Time source.
+    """
+
+    key_env = "FLIGHTAWARE_API_KEY"
+
+    def __init__(
+        self,
+        name: str = "FlightAware",
+        priority: int = 10,
+        *,
+        api_key: str | None = None,
+        base_url: str = AEROAPI_BASE_URL,
+        timeout: float = 10.0,
+        max_concurrency: int = 8,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        super().__init__(
+            name,
+            priority,
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            max_concurrency=max_concurrency,
+            max_body_bytes=max_body_bytes,
+            transport=transport,
+            clock=clock,
+        )
+
+    def auth_headers(self, api_key: str) -> dict[str, str]:
+        """AeroAPI reads the key from ``x-apikey``."""
+        return {"x-apikey": api_key}
+
+    def supported_dates(self, today: date) -> tuple[date, date]:
+        """AeroAPI answers from 10 days back to 2 days ahead."""
+        return today - timedelta(days=HISTORY_DAYS), today + timedelta(days=FUTURE_DAYS)
+
+    def search_window(self, query: FlightQuery) -> tuple[datetime, datetime]:
+        """The UTC ``start``/``end`` window to ask for, clamped to what AeroAPI accepts.
+
+        The exact local day when the origin is known, else the UTC day padded by 14 h each side.
+        """
+        origin = find_airport(query.origin) if query.origin else None
+        zone = origin.zone if origin else None
+        if zone is not None:
+            start = datetime.combine(query.flight_date, time(), zone).astimezone(UTC)
+            end = datetime.combine(query.flight_date + timedelta(days=1), time(), zone)
+            end = end.astimezone(UTC)
+        else:
+            start = datetime.combine(query.flight_date, time(), UTC) - _WINDOW_PAD
+            end = datetime.combine(query.flight_date + timedelta(days=1), time(), UTC) + _WINDOW_PAD
+        now = self.clock.now()
+        start = max(start, now - timedelta(days=HISTORY_DAYS) + _EDGE_MARGIN)
+        end = min(end, now + timedelta(days=FUTURE_DAYS) - _EDGE_MARGIN)
+        if start >= end:
+            earliest, latest = self.supported_dates(now.date())
+            raise FlightDateOutOfRangeError(
+                f"{self.name} cannot search {query.flight_date.isoformat()}: AeroAPI answers "
+                "from 10 days back to 2 days ahead.",
+                earliest=earliest,
+                latest=latest,
+                provider=self.name,
+            )
+        return start, end
+
+    async def _fetch(self, query: FlightQuery) -> FlightStatusData | None:
+        self.require_key()
+        start, end = self.search_window(query)
+        ident = query.designator.ident_icao or query.designator.ident_iata
+        response = await self.http.get_json(
+            f"/flights/{ident}",
+            {"ident_type": "designator", "start": _iso(start), "end": _iso(end), "max_pages": "1"},
+        )
+        records = self._records(response.body, flight_id=query.flight_id)
+        return choose_leg(records, query)
+
+    def _records(self, body: Any, *, flight_id: str | None) -> list[FlightStatusData]:
+        if body is None:
+            return []
+        flights = expect_list(
+            body.get("flights") if isinstance(body, dict) else None, self.name, "'flights'"
+        )
+        fetched_at = self.clock.now()
+        mapped = (
+            map_flight(f, flight_id=flight_id, source=self.name, fetched_at=fetched_at)
+            for f in flights
+        )
+        return merge_diversions([record for record in mapped if record is not None])
+
+    async def get_flight_by_id(self, fa_flight_id: str) -> FlightStatusData | None:
+        """One flight by its ``fa_flight_id`` (e.g. the inbound aircraft's previous flight).
+
+        Raises:
+            InvalidFlightQueryError: The id has characters an fa_flight_id never has.
+        """
+        if not isinstance(fa_flight_id, str) or not _FA_FLIGHT_ID.match(fa_flight_id):
+            raise InvalidFlightQueryError(
+                f"{fa_flight_id!r} is not a FlightAware flight id such as "
+                "'BAW196-1656120840-schedule-0121'.",
+                provider=self.name,
+            )
+        self.require_key()
+        response = await self.http.get_json(
+            f"/flights/{fa_flight_id}", {"ident_type": "fa_flight_id", "max_pages": "1"}
+        )
+        records = self._records(response.body, flight_id=None)
+        return records[0] if records else None
+
+    async def find_flights(
+        self, origin: str, destination: str, start: datetime, end: datetime
+    ) -> list[ScheduledFlight]:
+        """Published schedules from ``origin`` to ``destination`` departing in [start, end).
+
+        Raises:
+            InvalidFlightQueryError: Unknown airports, naive or reversed times, or a window
+                wider than AeroAPI's three weeks.
+        """
+        origin, destination = validate_airport_code(origin), validate_airport_code(destination)
+        for value in (start, end):
+            if value.tzinfo is None:
+                raise InvalidFlightQueryError("find_flights needs aware datetimes for the window")
+        if not start < end <= start + SCHEDULE_MAX_SPAN:
+            raise InvalidFlightQueryError(
+                "The schedule window must end after it starts and span at most 3 weeks."
+            )
+        self.require_key()
+        response = await self.http.get_json(
+            f"/schedules/{_iso(start)}/{_iso(end)}",
+            {"origin": origin, "destination": destination, "max_pages": "1"},
+        )
+        body = response.body if isinstance(response.body, dict) else {}
+        items = expect_list(body.get("scheduled", []), self.name, "'scheduled'")
+        found = (self._scheduled(item) for item in items)
+        return sorted((f for f in found if f is not None), key=lambda f: f.scheduled_out)
+
+    def _scheduled(self, item: dict[str, Any]) -> ScheduledFlight | None:
+        out, arrive = parse_utc(item.get("scheduled_out")), parse_utc(item.get("scheduled_in"))
+        origin = resolve_airport(
+            iata=text(item.get("origin_iata")), icao=text(item.get("origin_icao"))
+        )
+        destination = resolve_airport(
+            iata=text(item.get("destination_iata")), icao=text(item.get("destination_icao"))
+        )
+        ident = text(item.get("ident_iata")) or text(item.get("ident"))
+        if out is None or arrive is None or origin is None or destination is None or not ident:
+            return None
+        return ScheduledFlight(
+            ident=ident,
+            operating_ident=text(item.get("actual_ident_iata")) or text(item.get("actual_ident")),
+            origin=origin,
+            destination=destination,
+            scheduled_out=out,
+            scheduled_in=arrive,
+            aircraft_type=text(item.get("aircraft_type")),
+            provider_flight_id=text(item.get("fa_flight_id")),
+            source=self.name,
+        )
+
+    async def _probe(self) -> str | None:
+        self.require_key()
+        await self.http.get_json("/account/usage")
+        return "account usage endpoint answered"

@@ -1,0 +1,260 @@
+"""The one place where HTTP meets the exception tree.
+
+Every HTTP provider owns one ``ProviderHttp``: one ``httpx.AsyncClient`` with connection limits,
+explicit timeouts, no transport retries (retries live in the failover manager) and a response
+size cap. Transport errors, status codes and unreadable bodies become ``FlightDataError``s here
+and nowhere else. API keys are registered with a log filter so httpx's request log lines
+never show them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from flight_agent.errors import (
+    AuthenticationError,
+    FlightDataError,
+    InvalidFlightQueryError,
+    InvalidResponseError,
+    ProviderError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+    RateLimitedError,
+)
+
+DEFAULT_MAX_BODY_BYTES = 2_000_000
+REDACTED = "***"
+
+_secrets: set[str] = set()
+
+
+class _RedactSecrets(logging.Filter):
+    """Replaces registered API keys in log messages (httpx logs full request URLs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _secrets:
+            message = record.getMessage()
+            redacted = message
+            for secret in _secrets:
+                redacted = redacted.replace(secret, REDACTED)
+            if redacted != message:
+                record.msg, record.args = redacted, ()
+        return True
+
+
+_REDACTOR = _RedactSecrets()
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+)
+
+
+def register_secret(secret: str) -> None:
+    """Keep ``secret`` out of httpx's and httpcore's log records from now on.
+
+    httpx logs each request URL, which carries query-parameter keys (AviationStack). Logger
+    filters do not apply to child loggers, so each logger that may see a URL is listed.
+    flight_agent's own code never logs keys.
+    """
+    if not secret:
+        return
+    _secrets.add(secret)
+    for name in _HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _REDACTOR not in logger.filters:
+            logger.addFilter(_REDACTOR)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date).
+
+    Returns None for a missing, negative or unparsable value (the caller's backoff applies).
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return seconds if seconds >= 0 else None
+
+
+def error_for_status(
+    provider: str,
+    status_code: int,
+    detail: str | None = None,
+    *,
+    retry_after: float | None = None,
+) -> FlightDataError:
+    """The error for a failed HTTP status, with the provider's own explanation appended."""
+    suffix = f": {detail}" if detail else ""
+    if status_code == 400:
+        return InvalidFlightQueryError(
+            f"the provider rejected the request (HTTP 400){suffix}",
+            provider=provider,
+            status_code=status_code,
+        )
+    if status_code in (401, 403):
+        return AuthenticationError(
+            f"access refused (HTTP {status_code}); check the API key and the plan{suffix}",
+            provider=provider,
+            status_code=status_code,
+        )
+    if status_code == 408:
+        return ProviderTimeoutError(
+            f"the provider timed out (HTTP 408){suffix}", provider=provider, status_code=408
+        )
+    if status_code == 429:
+        hint = f"; retry after {retry_after:g} s" if retry_after is not None else ""
+        return RateLimitedError(
+            f"rate limited (HTTP 429){hint}{suffix}",
+            provider=provider,
+            status_code=429,
+            retry_after=retry_after,
+        )
+    if status_code >= 500:
+        return ProviderUnavailableError(
+            f"server error (HTTP {status_code}){suffix}", provider=provider, status_code=status_code
+        )
+    return ProviderError(
+        f"unexpected HTTP {status_code}{suffix}", provider=provider, status_code=status_code
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """A successful response: status code, parsed JSON body (None when empty) and headers."""
+
+    status_code: int
+    body: Any
+    headers: httpx.Headers
+
+
+def _error_detail(body: bytes) -> str | None:
+    """A short explanation from an error body (AeroAPI 'detail', ADB/AS 'message')."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        error = data.get("error")
+        inner: dict[str, Any] = error if isinstance(error, dict) else data
+        for key in ("detail", "message", "title", "reason"):
+            if isinstance(inner.get(key), str):
+                return str(inner[key])[:200]
+    return None
+
+
+class ProviderHttp:
+    """One provider's HTTP client.
+
+    Args:
+        provider: Provider name for errors.
+        base_url: Base URL of the API.
+        headers: Default headers (the API key for header-authenticated APIs).
+        timeout: Seconds for connect, read, write and pool waits.
+        max_body_bytes: Larger bodies are refused with ``InvalidResponseError``.
+        max_connections: Connection pool size.
+        transport: A custom transport (tests use the fake upstream's ASGI app).
+    """
+
+    def __init__(
+        self,
+        provider: str,
+        base_url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_connections: int = 20,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.provider = provider
+        self.max_body_bytes = max_body_bytes
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            headers={"Accept": "application/json", **(headers or {})},
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            transport=transport or httpx.AsyncHTTPTransport(retries=0),
+            follow_redirects=False,
+        )
+
+    async def get_json(self, path: str, params: dict[str, str] | None = None) -> HttpResponse:
+        """GET ``path`` and return its JSON body, or raise the matching ``FlightDataError``.
+
+        A 204 answers with ``body=None``; so does a 404, which every provider reads as
+        "no such flight".
+        """
+        try:
+            async with self._client.stream("GET", path, params=params) as response:
+                content = await self._read_capped(response)
+        except httpx.TimeoutException as exc:
+            raise ProviderTimeoutError(
+                f"no answer in time ({type(exc).__name__})", provider=self.provider
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ProviderUnavailableError(
+                f"connection failed ({type(exc).__name__})", provider=self.provider
+            ) from exc
+        status = response.status_code
+        if status in (204, 404):
+            return HttpResponse(status, None, response.headers)
+        if status >= 300:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise error_for_status(
+                self.provider, status, _error_detail(content), retry_after=retry_after
+            )
+        if not content.strip():
+            return HttpResponse(status, None, response.headers)
+        try:
+            body = json.loads(content)
+        except ValueError as exc:
+            raise InvalidResponseError(
+                f"the body is not JSON (HTTP {status}, {len(content)} bytes)",
+                provider=self.provider,
+                status_code=status,
+            ) from exc
+        return HttpResponse(status, body, response.headers)
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise self._too_large(int(declared))
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise self._too_large(size)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, size: int) -> InvalidResponseError:
+        return InvalidResponseError(
+            f"the body exceeds {self.max_body_bytes} bytes ({size} seen); refused",
+            provider=self.provider,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()

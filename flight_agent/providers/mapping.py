@@ -1,0 +1,112 @@
+"""Mapping helpers shared by every provider adapter: times, text, delays and leg choice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flight_agent.errors import InvalidResponseError
+from flight_agent.flight_query import FlightQuery
+from flight_agent.models import FlightStatusData
+
+
+def text(value: Any) -> str | None:
+    """A stripped string, or None for missing, blank or non-string values."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def parse_utc(value: Any) -> datetime | None:
+    """Parse an ISO-8601-like time with an offset ('2025-01-16 13:40Z' included) into UTC.
+
+    Missing, unparsable and offset-less values give None: a naive time cannot be placed.
+    """
+    raw = text(value)
+    if raw is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def zone_of(name: Any) -> ZoneInfo | None:
+    """The IANA zone of that name, or None when missing or unknown."""
+    raw = text(name)
+    if raw is None:
+        return None
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def parse_wall_clock(value: Any, zone: ZoneInfo | None) -> datetime | None:
+    """Read a local wall-clock time whatever offset it claims, and convert it to UTC.
+
+    For feeds that label local times '+00:00' (AviationStack): the offset is dropped and the
+    time is placed in the airport's zone. Without a zone the time cannot be placed: None.
+    """
+    raw = text(value)
+    if raw is None or zone is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=zone).astimezone(UTC)
+
+
+def minutes_between(scheduled: datetime | None, actual: datetime | None) -> int | None:
+    """Whole minutes from ``scheduled`` to ``actual`` (negative when early)."""
+    if scheduled is None or actual is None:
+        return None
+    return round((actual - scheduled).total_seconds() / 60)
+
+
+def seconds_to_minutes(value: Any) -> int | None:
+    """A seconds count (AeroAPI delays) as whole minutes."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return round(value / 60)
+    return None
+
+
+def expect_list(value: Any, provider: str, what: str) -> list[dict[str, Any]]:
+    """The list of objects a response promises, or ``InvalidResponseError``."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidResponseError(
+            f"expected a list of flight objects in {what}", provider=provider
+        )
+    return value
+
+
+def choose_leg(records: Iterable[FlightStatusData], query: FlightQuery) -> FlightStatusData | None:
+    """Pick the record that answers the query among a provider's candidates.
+
+    Only records departing on the query's local date count. With an origin the leg departing
+    there is chosen; without one the first leg of the day. The chosen record lists every leg
+    of that day in ``legs``.
+    """
+    same_day = sorted(
+        (r for r in records if r.flight_date == query.flight_date),
+        key=lambda r: r.scheduled_out or r.scheduled_off or datetime.max.replace(tzinfo=UTC),
+    )
+    if not same_day:
+        return None
+    if query.origin is None:
+        chosen: FlightStatusData | None = same_day[0]
+    else:
+        chosen = next((r for r in same_day if query.origin in (r.origin.iata, r.origin.icao)), None)
+    if chosen is None:
+        return None
+    legs = tuple(dict.fromkeys(r.route for r in same_day))
+    return chosen.model_copy(update={"legs": legs})

@@ -1,0 +1,1 @@
+"""LangGraph IROPS graph and chat agent (arrives with the graph issue)."""

@@ -1,0 +1,69 @@
+"""ProviderMetrics: outcome counts by class, latency percentiles, last error."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flight_agent.clock import FakeClock
+from flight_agent.errors import (
+    AuthenticationError,
+    ProviderTimeoutError,
+    QuotaExhaustedError,
+    RateLimitedError,
+)
+from flight_agent.providers.metrics import ProviderMetrics, outcome_of
+
+
+def test_outcomes_are_counted_by_class() -> None:
+    """Successes, not-founds and each error class are counted apart."""
+    metrics = ProviderMetrics(FakeClock())
+    metrics.record_success(0.1)
+    metrics.record_success(0.1, found=False)
+    metrics.record_error(ProviderTimeoutError("slow", provider="P"), 1.0)
+    metrics.record_error(QuotaExhaustedError("used up", provider="P"))
+    assert dict(metrics.outcomes) == {
+        "success": 1,
+        "not_found": 1,
+        "timeout": 1,
+        "quota_exhausted": 1,
+    }
+    assert metrics.requests == 4
+    assert metrics.success_rate == 0.5
+
+
+def test_quota_exhaustion_is_not_mistaken_for_a_rate_limit() -> None:
+    """The subclass is classified before its parent."""
+    assert outcome_of(QuotaExhaustedError("x")) == "quota_exhausted"
+    assert outcome_of(RateLimitedError("x")) == "rate_limited"
+    assert outcome_of(AuthenticationError("x")) == "auth"
+    assert outcome_of(RuntimeError("x")) == "error"
+
+
+def test_latency_percentiles_use_nearest_rank() -> None:
+    """Over latencies 1..100 ms, p50 is 50 ms, p95 is 95 ms and p99 is 99 ms."""
+    metrics = ProviderMetrics(FakeClock())
+    for ms in range(100, 0, -1):
+        metrics.record_success(ms / 1000)
+    latency = metrics.latency()
+    assert (latency.p50, latency.p95, latency.p99) == (50.0, 95.0, 99.0)
+
+
+def test_last_error_and_success_are_stamped_with_the_clock() -> None:
+    """The last error's text and time, and the last success time, come from the clock."""
+    clock = FakeClock(datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
+    metrics = ProviderMetrics(clock)
+    metrics.record_error(ProviderTimeoutError("slow", provider="P"), 3.0)
+    clock.advance(60)
+    metrics.record_success(0.2)
+    snapshot = metrics.snapshot()
+    assert snapshot["last_error"] == "[P] slow"
+    assert snapshot["last_error_at"] == "2026-11-28T09:00:00+00:00"
+    assert snapshot["last_success_at"] == "2026-11-28T09:01:00+00:00"
+    assert snapshot["success_rate"] == 0.5
+
+
+def test_empty_metrics_have_no_rates() -> None:
+    """Before any call there is no success rate and no latency."""
+    metrics = ProviderMetrics(FakeClock())
+    assert metrics.success_rate is None
+    assert metrics.latency().p50 is None

@@ -1,0 +1,1 @@
+"""LangChain tools over the flight-agent service (arrives with the tools issue)."""
