@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -32,7 +33,22 @@ from flight_agent.errors import (
 DEFAULT_MAX_BODY_BYTES = 2_000_000
 REDACTED = "***"
 
+BodyErrorHook = Callable[[int, Any, float | None], FlightDataError | None]
+"""Reads a provider's own error envelope: ``(status, parsed body or None, retry_after)``.
+
+It returns the error to raise, or None to let the status decide. Providers that report errors
+inside the body (AviationStack, even with HTTP 200) or that overload a status code (AviationStack
+sends 429 both for "rate limited" and "quota used up") set ``ProviderHttp.body_error``.
+"""
+
 _secrets: set[str] = set()
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered API key replaced by ``***``."""
+    for secret in _secrets:
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 class _RedactSecrets(logging.Filter):
@@ -41,9 +57,7 @@ class _RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if _secrets:
             message = record.getMessage()
-            redacted = message
-            for secret in _secrets:
-                redacted = redacted.replace(secret, REDACTED)
+            redacted = redact(message)
             if redacted != message:
                 record.msg, record.args = redacted, ()
         return True
@@ -158,8 +172,16 @@ def _error_detail(body: bytes) -> str | None:
         inner: dict[str, Any] = error if isinstance(error, dict) else data
         for key in ("detail", "message", "title", "reason"):
             if isinstance(inner.get(key), str):
-                return str(inner[key])[:200]
+                return redact(str(inner[key]))[:200]
     return None
+
+
+def _json_or_none(content: bytes) -> Any:
+    """The parsed body of an error response, or None when it is empty or not JSON."""
+    try:
+        return json.loads(content) if content.strip() else None
+    except ValueError:
+        return None
 
 
 class ProviderHttp:
@@ -173,6 +195,8 @@ class ProviderHttp:
         max_body_bytes: Larger bodies are refused with ``InvalidResponseError``.
         max_connections: Connection pool size.
         transport: A custom transport (tests use the fake upstream's ASGI app).
+        body_error: Optional ``BodyErrorHook`` consulted for every response with a body, before
+            the status code is mapped; may also be set as the ``body_error`` attribute.
     """
 
     def __init__(
@@ -185,9 +209,11 @@ class ProviderHttp:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_connections: int = 20,
         transport: httpx.AsyncBaseTransport | None = None,
+        body_error: BodyErrorHook | None = None,
     ) -> None:
         self.provider = provider
         self.max_body_bytes = max_body_bytes
+        self.body_error = body_error
         self._client = httpx.AsyncClient(
             base_url=base_url,
             headers={"Accept": "application/json", **(headers or {})},
@@ -217,14 +243,16 @@ class ProviderHttp:
                 f"connection failed ({type(exc).__name__})", provider=self.provider
             ) from exc
         status = response.status_code
-        if status in (204, 404):
-            return HttpResponse(status, None, response.headers)
         if status >= 300:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if self.body_error is not None:  # parse error bodies only for providers that ask
+                self._check_body(status, _json_or_none(content), retry_after)
+            if status == 404:
+                return HttpResponse(status, None, response.headers)
             raise error_for_status(
                 self.provider, status, _error_detail(content), retry_after=retry_after
             )
-        if not content.strip():
+        if status == 204 or not content.strip():
             return HttpResponse(status, None, response.headers)
         try:
             body = json.loads(content)
@@ -234,7 +262,16 @@ class ProviderHttp:
                 provider=self.provider,
                 status_code=status,
             ) from exc
+        self._check_body(status, body, None)
         return HttpResponse(status, body, response.headers)
+
+    def _check_body(self, status: int, body: Any, retry_after: float | None) -> None:
+        """Raise the error the ``body_error`` hook reads from the body, if there is one."""
+        if self.body_error is None:
+            return
+        error = self.body_error(status, body, retry_after)
+        if error is not None:
+            raise error
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("Content-Length")

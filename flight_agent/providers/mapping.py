@@ -1,12 +1,13 @@
-"""Mapping helpers shared by every provider adapter: times, text, delays and leg choice."""
+"""Mapping helpers shared by every provider adapter: times, text, delays, codeshares and legs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flight_agent.airports import Airport
 from flight_agent.errors import InvalidResponseError
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatusData
@@ -110,3 +111,57 @@ def choose_leg(records: Iterable[FlightStatusData], query: FlightQuery) -> Fligh
         return None
     legs = tuple(dict.fromkeys(r.route for r in same_day))
     return chosen.model_copy(update={"legs": legs})
+
+
+def compact_ident(value: Any) -> str | None:
+    """A designator without spaces, in upper case: 'VJ 84' and 'tr428' give 'VJ84' and 'TR428'.
+
+    AeroDataBox displays numbers with a space and AviationStack writes codeshare idents in lower
+    case; both must compare equal to the idents ``FlightQuery`` produces.
+    """
+    raw = text(value)
+    return "".join(raw.split()).upper() if raw else None
+
+
+def local_date(value: datetime, airport: Airport) -> date:
+    """The date of an aware time at the airport (its UTC date when the zone is unknown)."""
+    zone = airport.zone
+    return (value.astimezone(zone) if zone else value).date()
+
+
+def merge_codeshares(records: Iterable[tuple[FlightStatusData, bool]]) -> list[FlightStatusData]:
+    """Collapse the copies of one physical flight into one record, keeping the operating one.
+
+    Feeds that return one record per marketing number (AviationStack, AeroDataBox's
+    ``IsCodeshared``) list the same aircraft movement several times. Each item is a record and
+    whether it is a marketing copy; copies of one flight share route, scheduled departure and
+    date. The operating record wins (the first copy when there is none), and every marketing
+    ident the copies carry in ``codeshares`` is kept on it. Order of first appearance is kept.
+    """
+    groups: dict[tuple[Any, ...], list[tuple[FlightStatusData, bool]]] = {}
+    for record, marketing in records:
+        key = (
+            record.origin.code,
+            record.destination.code,
+            record.scheduled_out or record.scheduled_off,
+            record.flight_date,
+        )
+        groups.setdefault(key, []).append((record, marketing))
+    merged: list[FlightStatusData] = []
+    for group in groups.values():
+        chosen = next((record for record, marketing in group if not marketing), group[0][0])
+        own = {chosen.ident_iata, chosen.ident_icao}
+        idents = dict.fromkeys(ident for record, _ in group for ident in record.codeshares)
+        codeshares = tuple(ident for ident in idents if ident not in own)
+        if codeshares != chosen.codeshares:
+            chosen = chosen.model_copy(update={"codeshares": codeshares})
+        merged.append(chosen)
+    return merged
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """The object itself, or an empty one when a nested object is missing, null or not an object.
+
+    Feeds send ``null`` for absent sub-objects (AviationStack ``aircraft``) or omit them.
+    """
+    return value if isinstance(value, dict) else {}
