@@ -6,6 +6,7 @@ advance a ``FakeClock`` instead of sleeping.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -31,8 +32,15 @@ class SystemClock:
         return datetime.now(UTC)
 
     def monotonic(self) -> float:
-        """``time.monotonic()``."""
-        return time.monotonic()
+        """The running event loop's time, else ``time.monotonic()``.
+
+        asyncio timeouts and sleeps run on loop time; reading the same source keeps deadlines,
+        breakers and rate limiters consistent with them (and lets tests fast-forward the loop).
+        """
+        try:
+            return asyncio.get_running_loop().time()
+        except RuntimeError:
+            return time.monotonic()
 
 
 class FakeClock:

@@ -41,6 +41,21 @@ UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 """An aware datetime, converted to UTC; naive values are rejected."""
 
 
+class Attempt(BaseModel):
+    """One call the failover manager made (or skipped) while answering a request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    outcome: str = Field(
+        description="success, not_found, timeout, unavailable, rate_limited, quota_exhausted, "
+        "auth, invalid_response, invalid_query, error, circuit_open, cooling_down, throttled, "
+        "out_of_range, cancelled"
+    )
+    latency_ms: float = 0.0
+    detail: str | None = None
+
+
 class FlightStatusData(BaseModel):
     """One flight on one date, normalized from any provider.
 
@@ -101,6 +116,9 @@ class FlightStatusData(BaseModel):
     source: str = Field(description="The provider that answered")
     fetched_at: UtcDatetime
     stale: bool = False
+    attempts: tuple[Attempt, ...] = Field(
+        default=(), description="The calls made to answer this request, in order (provenance)"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -1,14 +1,24 @@
-"""Flight-data providers behind one interface, and the normalized record they return."""
+"""Flight-data providers behind one interface, the failover manager, and the normalized record."""
 
 from flight_agent.models import FlightStatus, FlightStatusData
+from flight_agent.providers.aerodatabox_provider import AeroDataBoxProvider
+from flight_agent.providers.aviationstack_provider import AviationStackProvider
+from flight_agent.providers.failover_config import FailoverConfig
+from flight_agent.providers.failover_manager import FailoverManager
 from flight_agent.providers.flightaware_provider import FlightAwareProvider
 from flight_agent.providers.interfaces import FlightDataProvider, ProviderHealth, QueryOutcome
+from flight_agent.providers.mock_provider import MockFlightDataProvider
 
 __all__ = [
+    "AeroDataBoxProvider",
+    "AviationStackProvider",
+    "FailoverConfig",
+    "FailoverManager",
     "FlightAwareProvider",
     "FlightDataProvider",
     "FlightStatus",
     "FlightStatusData",
+    "MockFlightDataProvider",
     "ProviderHealth",
     "QueryOutcome",
 ]

@@ -94,6 +94,14 @@ class ProviderMetrics:
         self.last_error = str(error)
         self.last_error_at = self._clock.now()
 
+    def record_abandoned(self, latency_s: float) -> None:
+        """Record how long a call ran before it was cancelled (a lost hedge race, say).
+
+        It counts no outcome, but the time is a lower bound of the call's latency; leaving it
+        out would hide exactly the slow calls and pull the percentiles down.
+        """
+        self._latencies.append(latency_s * 1000.0)
+
     def latency(self) -> LatencyPercentiles:
         """Nearest-rank percentiles of the recent latencies."""
         if not self._latencies:

@@ -67,3 +67,12 @@ def test_empty_metrics_have_no_rates() -> None:
     metrics = ProviderMetrics(FakeClock())
     assert metrics.success_rate is None
     assert metrics.latency().p50 is None
+
+
+def test_an_abandoned_call_keeps_its_time_in_the_percentiles_without_an_outcome() -> None:
+    metrics = ProviderMetrics()
+    for _ in range(19):
+        metrics.record_success(0.010)
+    metrics.record_abandoned(0.500)
+    assert metrics.requests == 19
+    assert metrics.latency().p99 == 500.0
