@@ -6,7 +6,8 @@ Errors carry context (``provider``, ``status_code``, ``retry_after``) and never 
 
     FlightDataError
     ├── InvalidFlightQueryError          bad input; fix the query, never retried or failed over
-    │   └── FlightDateOutOfRangeError    the date is outside what a provider can answer
+    │   ├── FlightDateOutOfRangeError    the date is outside what a provider can answer
+    │   └── UnknownProviderError         a provider name that is not configured
     ├── FlightNotFoundError              no such flight on that date (per one provider)
     ├── ProviderError                    an upstream provider failed to answer
     │   ├── ProviderTimeoutError         connect/read timeout          (retryable)
@@ -74,6 +75,10 @@ class FlightDateOutOfRangeError(InvalidFlightQueryError):
         super().__init__(message, provider=provider)
         self.earliest = earliest
         self.latest = latest
+
+
+class UnknownProviderError(InvalidFlightQueryError):
+    """A provider name that is not configured; the message lists the configured ones."""
 
 
 class FlightNotFoundError(FlightDataError):

@@ -41,6 +41,12 @@ UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 """An aware datetime, converted to UTC; naive values are rejected."""
 
 
+NOT_SENT_OUTCOMES = frozenset(
+    {"circuit_open", "cooling_down", "throttled", "out_of_range", "budget_exhausted"}
+)
+"""Attempt outcomes decided before any request left the process."""
+
+
 class Attempt(BaseModel):
     """One call the failover manager made (or skipped) while answering a request."""
 
@@ -50,10 +56,15 @@ class Attempt(BaseModel):
     outcome: str = Field(
         description="success, not_found, timeout, unavailable, rate_limited, quota_exhausted, "
         "auth, invalid_response, invalid_query, error, circuit_open, cooling_down, throttled, "
-        "out_of_range, cancelled"
+        "out_of_range, budget_exhausted, cancelled"
     )
     latency_ms: float = 0.0
     detail: str | None = None
+
+    @property
+    def reached_provider(self) -> bool:
+        """Whether a request was sent (skips for an open circuit, a cool-down, ... were free)."""
+        return self.outcome not in NOT_SENT_OUTCOMES
 
 
 class FlightStatusData(BaseModel):

@@ -59,3 +59,27 @@ async def test_failover_manager_usage_runs_verbatim(monkeypatch: pytest.MonkeyPa
     ]
     assert namespace["manager"].breaker("FlightAware").state == "open"
     await namespace["manager"].aclose()
+
+
+async def test_enhanced_monitoring_service_and_health_monitoring_run_verbatim(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """'Enhanced Monitoring Service' answers from the simulated provider with no keys; 'Health
+    Monitoring' reads the service's stats, probes providers and reads the manager's stats."""
+    for variable in ("FLIGHTAWARE_API_KEY", "AERODATABOX_API_KEY", "AVIATIONSTACK_API_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    namespace: dict[str, Any] = {}
+    await run_top_level_await(seed_example("Basic Provider Usage"), namespace)
+    await run_top_level_await(seed_example("Enhanced Monitoring Service"), namespace)
+    result = namespace["result"]
+    assert result is not None
+    assert (result.flight_id, result.source) == ("AA123", "Simulated")
+    service = namespace["service"]
+    # The seed names the service's failover manager ``failover_manager``.
+    namespace["failover_manager"] = service.failover_manager
+    await run_top_level_await(seed_example("Health Monitoring"), namespace)
+    assert namespace["stats"]["upstream_calls_by_provider"] == {"Simulated": 1}
+    assert namespace["health_report"]["Simulated"].healthy
+    assert namespace["provider_stats"]["Simulated"]["state"] == "closed"
+    await service.aclose()

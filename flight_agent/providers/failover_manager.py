@@ -30,6 +30,7 @@ from flight_agent.errors import (
     AllProvidersFailedError,
     FlightDataError,
     InvalidFlightQueryError,
+    UnknownProviderError,
 )
 from flight_agent.flight_query import FlightQuery, QueryLike, as_query
 from flight_agent.models import Attempt, FlightStatusData
@@ -128,7 +129,12 @@ class FailoverManager:
             return self._slots[name]
         except KeyError:
             known = ", ".join(self._slots) or "none"
-            raise ValueError(f"no provider named {name!r} (configured: {known})") from None
+            raise UnknownProviderError(
+                f"Unknown provider {name!r}; configured providers: {known}."
+            ) from None
+
+    def _batch_order(self) -> list[ProviderSlot]:
+        return sorted(self._by_priority(), key=ProviderSlot.batch_score)
 
     def _by_priority(self, *, include_disabled: bool = False) -> list[ProviderSlot]:
         slots = [s for s in self._slots.values() if include_disabled or s.enabled]
@@ -152,9 +158,16 @@ class FailoverManager:
         query = FlightQuery.parse(ident, departure_date, origin=origin)
         return await self.fetch(query)
 
-    async def fetch(self, query: FlightQuery) -> FlightStatusData | None:
-        """Answer one validated query (see ``get_flight_status``)."""
-        return await self._run(RequestState(query, self._by_priority()), batch=False)
+    async def fetch(self, query: FlightQuery, *, batch: bool = False) -> FlightStatusData | None:
+        """Answer one validated query (see ``get_flight_status``).
+
+        Args:
+            query: The validated query.
+            batch: Route as a batch item: providers ranked by measured performance, and each
+                provider's batch concurrency bound applies.
+        """
+        order = self._batch_order() if batch else self._by_priority()
+        return await self._run(RequestState(query, order), batch=batch)
 
     async def _run(self, request: RequestState, *, batch: bool) -> FlightStatusData | None:
         if not request.order:
@@ -325,7 +338,7 @@ class FailoverManager:
                 parsed.append(as_query(item))
             except InvalidFlightQueryError as error:
                 raise InvalidFlightQueryError(f"Query {index}: {error.message}") from error
-        order = sorted(self._by_priority(), key=ProviderSlot.batch_score)
+        order = self._batch_order()
 
         async def one(query: FlightQuery) -> QueryOutcome:
             try:

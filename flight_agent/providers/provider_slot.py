@@ -81,6 +81,7 @@ class ProviderSlot:
             "priority": self.provider.priority,
             "enabled": self.enabled,
             "state": self.breaker.state.value,
+            "requests": metrics["requests"],
             "breaker": self.breaker.snapshot(),
             "success_rate": metrics["success_rate"],
             "latency_ms": metrics["latency_ms"],

@@ -23,6 +23,7 @@ from flight_agent.errors import (
     ProviderUnavailableError,
     QuotaExhaustedError,
     RateLimitedError,
+    UnknownProviderError,
 )
 from flight_agent.flight_query import FlightQuery
 from flight_agent.providers.failover_config import FailoverConfig, RateLimit
@@ -544,7 +545,7 @@ async def test_providers_can_change_at_runtime() -> None:
     assert manager.remove_provider("first") is first
     with pytest.raises(ValueError, match="already configured"):
         manager.add_provider(StubProvider("second"))
-    with pytest.raises(ValueError, match="no provider named 'first'"):
+    with pytest.raises(UnknownProviderError, match="Unknown provider 'first'"):
         manager.disable("first")
 
 

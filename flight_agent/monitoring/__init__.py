@@ -1,0 +1,45 @@
+"""Flight monitoring building blocks: change detection, debounce, poll schedule, store, feed.
+
+One poll of one watched flight, as a service would run it::
+
+    for state in await store.due():
+        claimed = await store.claim(state.key, worker_id, lease=timedelta(minutes=1))
+        if claimed is None:
+            continue  # another worker has it
+        record = await fetch(claimed.watch)  # FlightStatusData from the provider layer
+        new_state, changes = claimed.observe(record, now=clock.now(), schedule=schedule)
+        await store.save(new_state)
+        await feed.publish(changes)
+"""
+
+from flight_agent.monitoring.changes import (
+    ChangeKind,
+    ChangeValue,
+    FlightChange,
+    cancellation_reported,
+    diff_snapshots,
+)
+from flight_agent.monitoring.debounce import DEFAULT_CONFIRM_AFTER, CancellationDebouncer
+from flight_agent.monitoring.events import ChangeCallback, ChangeFeed, Subscription
+from flight_agent.monitoring.schedule import PollSchedule
+from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.monitoring.watchlist import MemoryWatchStore, RedisWatchStore, WatchStore
+
+__all__ = [
+    "DEFAULT_CONFIRM_AFTER",
+    "CancellationDebouncer",
+    "ChangeCallback",
+    "ChangeFeed",
+    "ChangeKind",
+    "ChangeValue",
+    "FlightChange",
+    "MemoryWatchStore",
+    "PollSchedule",
+    "RedisWatchStore",
+    "Subscription",
+    "Watch",
+    "WatchState",
+    "WatchStore",
+    "cancellation_reported",
+    "diff_snapshots",
+]

@@ -1,0 +1,143 @@
+"""When to poll a watched flight next: dense near departure and arrival, sparse elsewhere.
+
+A fixed 5-minute poller spends 288 calls per flight-day. ``PollSchedule`` spends them where
+changes matter: every 5 minutes in the last 3 hours before departure and the last 45 minutes
+before arrival, every 30 minutes earlier that day and en route, every 6 hours further out, and not
+at all once the flight arrived or its cancellation is confirmed. Detection latency is bounded by
+the interval of the phase the change happens in; an interval never runs past the next phase
+boundary, so a flight entering a denser phase is polled at the boundary.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from flight_agent.models import FlightStatus, FlightStatusData
+from flight_agent.monitoring.changes import cancellation_reported
+
+_ZERO = timedelta(0)
+_DEPARTED = frozenset(
+    {FlightStatus.DEPARTED, FlightStatus.EN_ROUTE, FlightStatus.LANDED, FlightStatus.DIVERTED}
+)
+
+
+class PollSchedule(BaseModel):
+    """The poll-interval table; every field can be overridden.
+
+    "Departure" is the best known gate departure (estimated, else scheduled), "arrival" the best
+    known gate arrival; both move with the estimates, and so do the phase boundaries.
+
+    ==========  ==========================================================  =============
+    phase       when                                                        next poll in
+    ==========  ==========================================================  =============
+    stopped     arrived (``actual_in`` or status arrived); a confirmed      None
+                cancellation; ``give_up_after`` (12 h) past the expected
+                departure (not departed) or arrival (departed)
+    unknown     no record yet, or no departure time                         15 min
+    far         departure more than ``far_window`` (24 h) away              6 h
+    day         departure 24 h to ``final_window`` (3 h) away               30 min
+    final       departure 3 h away or less, or overdue                      5 min
+    en route    departed (``actual_out``/``actual_off``, or status          30 min
+                departed, en route, landed or diverted)
+    arrival     departed and arrival ``arrival_window`` (45 min) away or    5 min
+                less, overdue, or landed (``actual_on`` or status landed)
+    ==========  ==========================================================  =============
+
+    The far, day and en route intervals are clamped so the poll falls no later than the start of
+    the next phase (24 h / 3 h before departure, 45 min before arrival). While a cancellation is
+    reported but not yet confirmed the interval is at most ``cancellation_interval`` (10 min, the
+    debouncer's default ``confirm_after``) so the confirmation poll comes promptly.
+
+    Cost, for a flight that leaves and arrives on time (block 2 h), against a fixed 5-minute
+    poller over the same span: watched from 48 h before departure, 95 calls against 600 (16 %);
+    watched from 24 h before, 91 against 312 (29 %). The 42 polls of the day phase and the 36 of
+    the final 3 hours are the floor that the 30- and 5-minute detection bounds impose, so a
+    ratio of 1/5 needs a watch that starts well before the day of the flight.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    far_window: timedelta = Field(default=timedelta(hours=24), gt=_ZERO)
+    far_interval: timedelta = Field(default=timedelta(hours=6), gt=_ZERO)
+    day_interval: timedelta = Field(default=timedelta(minutes=30), gt=_ZERO)
+    final_window: timedelta = Field(default=timedelta(hours=3), gt=_ZERO)
+    final_interval: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
+    en_route_interval: timedelta = Field(default=timedelta(minutes=30), gt=_ZERO)
+    arrival_window: timedelta = Field(default=timedelta(minutes=45), gt=_ZERO)
+    arrival_interval: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
+    unknown_interval: timedelta = Field(default=timedelta(minutes=15), gt=_ZERO)
+    cancellation_interval: timedelta = Field(default=timedelta(minutes=10), gt=_ZERO)
+    give_up_after: timedelta = Field(default=timedelta(hours=12), gt=_ZERO)
+
+    @model_validator(mode="after")
+    def _windows_nest(self) -> Self:
+        if self.final_window >= self.far_window:
+            raise ValueError("final_window must be shorter than far_window")
+        return self
+
+    def next_interval(
+        self,
+        record: FlightStatusData | None,
+        now: datetime,
+        *,
+        cancellation_confirmed: bool = False,
+    ) -> timedelta | None:
+        """How long to wait before polling the flight again.
+
+        Args:
+            record: The latest record of the flight, or None when none was fetched yet.
+            now: The current time (aware UTC).
+            cancellation_confirmed: Whether the debouncer has confirmed a cancellation.
+
+        Returns:
+            A positive interval, or None when the flight needs no more polls.
+        """
+        if record is None:
+            return self.unknown_interval
+        if cancellation_confirmed or _arrived(record):
+            return None
+        interval = self._en_route(record, now) if _departed(record) else self._ahead(record, now)
+        if interval is not None and cancellation_reported(record):
+            return min(interval, self.cancellation_interval)
+        return interval
+
+    def _ahead(self, record: FlightStatusData, now: datetime) -> timedelta | None:
+        departure = record.best_departure
+        if departure is None:
+            return self.unknown_interval
+        left = departure - now
+        if left <= -self.give_up_after:
+            return None
+        if left <= self.final_window:
+            return self.final_interval
+        if left <= self.far_window:
+            return min(self.day_interval, left - self.final_window)
+        return min(self.far_interval, left - self.far_window)
+
+    def _en_route(self, record: FlightStatusData, now: datetime) -> timedelta | None:
+        arrival = record.best_arrival
+        if arrival is None:
+            return self.en_route_interval
+        left = arrival - now
+        if left <= -self.give_up_after:
+            return None
+        if left <= self.arrival_window or _landed(record):
+            return self.arrival_interval
+        return min(self.en_route_interval, left - self.arrival_window)
+
+
+def _departed(record: FlightStatusData) -> bool:
+    return (
+        record.actual_out is not None or record.actual_off is not None or record.status in _DEPARTED
+    )
+
+
+def _landed(record: FlightStatusData) -> bool:
+    return record.actual_on is not None or record.status is FlightStatus.LANDED
+
+
+def _arrived(record: FlightStatusData) -> bool:
+    return record.actual_in is not None or record.status is FlightStatus.ARRIVED

@@ -1,0 +1,132 @@
+"""A watched flight and its per-flight monitoring state.
+
+A ``Watch`` names one flight on one date (optionally one origin, for multi-leg designators).
+Its ``WatchState`` holds what the monitor needs between polls: the last snapshot, when the next
+poll is due, the cancellation debounce and when the watch was created. Both are frozen pydantic
+models; the state's JSON is what a ``WatchStore`` keeps. ``WatchState.observe`` is the whole
+per-poll step: diff against the last snapshot, debounce cancellation, schedule the next poll.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    field_serializer,
+    field_validator,
+)
+
+from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData, UtcDatetime
+from flight_agent.monitoring.changes import KIND_ORDER, FlightChange, diff_snapshots
+from flight_agent.monitoring.debounce import CancellationDebouncer
+from flight_agent.monitoring.schedule import PollSchedule
+
+
+class Watch(BaseModel):
+    """One flight on one date that the monitor follows.
+
+    Attributes:
+        flight_id: The designator, e.g. ``BA117`` (folded to upper case).
+        flight_date: The local departure date at the origin.
+        origin: An airport code narrowing a multi-leg designator to one leg, or None.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    flight_id: str = Field(min_length=1)
+    flight_date: date
+    origin: str | None = Field(default=None, min_length=1)
+
+    @field_validator("flight_id", "origin")
+    @classmethod
+    def _key_safe(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if ":" in value or any(char.isspace() for char in value):
+            raise ValueError("must not contain ':' or whitespace")
+        return value.upper()
+
+    @property
+    def key(self) -> str:
+        """The watch's identity in a store: ``BA117:2026-11-28`` or ``BA117:2026-11-28:LHR``."""
+        key = f"{self.flight_id}:{self.flight_date.isoformat()}"
+        return f"{key}:{self.origin}" if self.origin else key
+
+
+class WatchState(BaseModel):
+    """Everything the monitor keeps about one watch between polls.
+
+    Attributes:
+        watch: The flight being watched.
+        created_at: When the watch was added (aware UTC).
+        next_due: When the next poll is due, or None once the flight needs no more polls.
+        last_snapshot: The last record fetched, or None before the first poll.
+        last_polled_at: When ``last_snapshot`` was fetched, or None before the first poll.
+        cancellation: The cancellation debounce state.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    watch: Watch
+    created_at: UtcDatetime
+    next_due: UtcDatetime | None
+    last_snapshot: FlightStatusData | None = None
+    last_polled_at: UtcDatetime | None = None
+    cancellation: CancellationDebouncer = Field(default_factory=CancellationDebouncer)
+
+    @field_serializer("last_snapshot")
+    def _snapshot_fields_only(
+        self, value: FlightStatusData | None, info: SerializationInfo
+    ) -> dict[str, Any] | None:
+        # The computed ``is_disrupted`` would be refused (extra="forbid") when read back.
+        if value is None:
+            return None
+        return value.model_dump(mode=info.mode, exclude={"is_disrupted"})
+
+    @property
+    def key(self) -> str:
+        """The watch's key, see ``Watch.key``."""
+        return self.watch.key
+
+    def observe(
+        self,
+        record: FlightStatusData,
+        *,
+        now: datetime,
+        schedule: PollSchedule | None = None,
+        delay_threshold_minutes: int = DISRUPTION_DELAY_MINUTES,
+    ) -> tuple[WatchState, list[FlightChange]]:
+        """Take in one polled record: detect changes and schedule the next poll.
+
+        Args:
+            record: The record just fetched for this watch.
+            now: When it was fetched (aware UTC).
+            schedule: The poll-interval table (default: ``PollSchedule()``).
+            delay_threshold_minutes: Smallest move of a delay or estimate that is a change.
+
+        Returns:
+            The next state (to ``WatchStore.save``) and the changes, in ``ChangeKind`` order.
+        """
+        changes = diff_snapshots(
+            self.last_snapshot, record, now=now, delay_threshold_minutes=delay_threshold_minutes
+        )
+        cancellation, confirmation = self.cancellation.observe(record, now=now)
+        if confirmation is not None:
+            changes = sorted([*changes, confirmation], key=lambda change: KIND_ORDER[change.kind])
+        interval = (schedule or PollSchedule()).next_interval(
+            record, now, cancellation_confirmed=cancellation.confirmed
+        )
+        state = self.model_copy(
+            update={
+                "last_snapshot": record,
+                "last_polled_at": now,
+                "next_due": None if interval is None else now + interval,
+                "cancellation": cancellation,
+            }
+        )
+        return state, changes

@@ -1,0 +1,298 @@
+"""Where watched flights and their state live, shared by every monitoring process.
+
+A ``WatchStore`` keeps one ``WatchState`` per watch plus a due index (next poll time per watch).
+A poller loops over ``due()``, ``claim()``s each watch, polls it, and ``save()``s the state that
+``WatchState.observe`` returns.
+
+Claiming is a visibility timeout, not a lock: ``claim`` atomically checks that the watch is due
+and moves its due time to ``now + lease``, so no other worker sees it as due while it is being
+polled. ``save`` then sets the due time the schedule chose. A worker that dies mid-poll simply
+never saves; the watch becomes due again when the lease runs out, and another worker takes it.
+Leases follow the store's injected clock, so tests advance a fake clock instead of sleeping. A
+lease must outlast one poll: a worker still polling when its lease ends may poll the same
+interval as the worker that takes over.
+
+``MemoryWatchStore`` serves one process. ``RedisWatchStore`` keeps the states in a hash
+(``{namespace}:monitor:watches``, key -> state JSON) and the due index in a sorted set
+(``{namespace}:monitor:due``, score = epoch seconds); add, claim and save are Lua scripts, so
+each is atomic across processes, and everything survives a restart of the service.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+from redis.asyncio import Redis
+
+from flight_agent.cache.base import KEY_NAMESPACE
+from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.monitoring.state import Watch, WatchState
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DUE_LIMIT = 100
+"""How many due watches one ``due()`` call returns at most."""
+
+
+class WatchStore(ABC):
+    """The set of watched flights, their states and when each is due for a poll.
+
+    Args:
+        clock: Time source for creation times, due checks and leases.
+    """
+
+    def __init__(self, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._clock = clock
+
+    @abstractmethod
+    async def add(self, watch: Watch) -> WatchState:
+        """Start watching a flight; it is due at once. Adding a watched flight changes nothing.
+
+        Returns:
+            The watch's state: new, or the existing one.
+        """
+
+    @abstractmethod
+    async def remove(self, key: str) -> bool:
+        """Stop watching a flight and forget its state.
+
+        Returns:
+            Whether the watch existed.
+        """
+
+    @abstractmethod
+    async def get(self, key: str) -> WatchState | None:
+        """The state of one watch, or None when it is not watched."""
+
+    @abstractmethod
+    async def list_all(self) -> list[WatchState]:
+        """Every watch, finished ones included, ordered by key."""
+
+    @abstractmethod
+    async def due(
+        self, now: datetime | None = None, limit: int = DEFAULT_DUE_LIMIT
+    ) -> list[WatchState]:
+        """Watches due for a poll, earliest first; claimed and finished ones are not due.
+
+        Args:
+            now: The cut-off (default: the clock's now).
+            limit: At most this many.
+        """
+
+    @abstractmethod
+    async def claim(self, key: str, worker_id: str, lease: timedelta) -> WatchState | None:
+        """Take a due watch for polling, so no other worker polls it meanwhile.
+
+        Args:
+            key: The watch's key.
+            worker_id: Names the claiming worker (in logs).
+            lease: How long the claim holds if the state is never saved.
+
+        Returns:
+            The watch's current state when claimed; None when it is not due (another worker
+            claimed or polled it already, it finished, or it is no longer watched).
+        """
+
+    @abstractmethod
+    async def save(self, state: WatchState) -> bool:
+        """Store a polled state; its ``next_due`` becomes the watch's due time (None: finished).
+
+        Returns:
+            False, storing nothing, when the watch was removed meanwhile.
+        """
+
+    def _new_state(self, watch: Watch) -> WatchState:
+        now = self._clock.now()
+        return WatchState(watch=watch, created_at=now, next_due=now)
+
+    def _log_claim(self, key: str, worker_id: str, until: datetime) -> None:
+        logger.debug("watch %s claimed by %s until %s", key, worker_id, until.isoformat())
+
+
+class MemoryWatchStore(WatchStore):
+    """A watch store in this process's memory (the embedded default)."""
+
+    def __init__(self, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        super().__init__(clock=clock)
+        self._states: dict[str, WatchState] = {}
+        self._due: dict[str, datetime] = {}
+
+    async def add(self, watch: Watch) -> WatchState:
+        """See ``WatchStore.add``."""
+        if watch.key not in self._states:
+            state = self._new_state(watch)
+            self._states[watch.key] = state
+            self._due[watch.key] = state.created_at
+        return self._states[watch.key]
+
+    async def remove(self, key: str) -> bool:
+        """See ``WatchStore.remove``."""
+        self._due.pop(key, None)
+        return self._states.pop(key, None) is not None
+
+    async def get(self, key: str) -> WatchState | None:
+        """See ``WatchStore.get``."""
+        return self._states.get(key)
+
+    async def list_all(self) -> list[WatchState]:
+        """See ``WatchStore.list_all``."""
+        return [self._states[key] for key in sorted(self._states)]
+
+    async def due(
+        self, now: datetime | None = None, limit: int = DEFAULT_DUE_LIMIT
+    ) -> list[WatchState]:
+        """See ``WatchStore.due``."""
+        cutoff = now or self._clock.now()
+        ready = sorted((when, key) for key, when in self._due.items() if when <= cutoff)
+        return [self._states[key] for _, key in ready[:limit]]
+
+    async def claim(self, key: str, worker_id: str, lease: timedelta) -> WatchState | None:
+        """See ``WatchStore.claim``."""
+        now = self._clock.now()
+        when = self._due.get(key)
+        if when is None or when > now:
+            return None
+        self._due[key] = now + lease
+        self._log_claim(key, worker_id, now + lease)
+        return self._states[key]
+
+    async def save(self, state: WatchState) -> bool:
+        """See ``WatchStore.save``."""
+        if state.key not in self._states:
+            return False
+        self._states[state.key] = state
+        if state.next_due is None:
+            self._due.pop(state.key, None)
+        else:
+            self._due[state.key] = state.next_due
+        return True
+
+
+_ADD = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+  return ARGV[2]
+end
+return redis.call('HGET', KEYS[1], ARGV[1])
+"""
+
+_CLAIM = """
+local due = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if not due or tonumber(due) > tonumber(ARGV[2]) then
+  return false
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+return redis.call('HGET', KEYS[1], ARGV[1])
+"""
+
+_SAVE = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] == '' then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+else
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+end
+return 1
+"""
+
+
+class RedisWatchStore(WatchStore):
+    """A watch store in Redis, shared by every process that uses the same namespace.
+
+    Redis errors (``redis.exceptions.RedisError``, ``OSError``) reach the caller unchanged.
+
+    Args:
+        redis: A ``redis://`` URL (the store then owns the client; ``aclose`` closes it) or an
+            asyncio Redis client owned by the caller.
+        clock: Time source for creation times, due checks and leases.
+        namespace: Key prefix; processes sharing watches must use the same one.
+    """
+
+    def __init__(
+        self,
+        redis: str | Redis,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        namespace: str = KEY_NAMESPACE,
+    ) -> None:
+        super().__init__(clock=clock)
+        self._owns_client = isinstance(redis, str)
+        self._redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        self._keys = [f"{namespace}:monitor:watches", f"{namespace}:monitor:due"]
+        self._add = self._redis.register_script(_ADD)
+        self._claim = self._redis.register_script(_CLAIM)
+        self._save = self._redis.register_script(_SAVE)
+
+    async def aclose(self) -> None:
+        """Close the Redis client if this store created it."""
+        if self._owns_client:
+            await self._redis.aclose()
+
+    async def add(self, watch: Watch) -> WatchState:
+        """See ``WatchStore.add``."""
+        state = self._new_state(watch)
+        args = [watch.key, state.model_dump_json(), _score(state.created_at)]
+        stored = await self._add(keys=self._keys, args=args)
+        return WatchState.model_validate_json(stored)
+
+    async def remove(self, key: str) -> bool:
+        """See ``WatchStore.remove``."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self._keys[0], key)
+            pipe.zrem(self._keys[1], key)
+            removed, _ = await pipe.execute()
+        return bool(removed)
+
+    async def get(self, key: str) -> WatchState | None:
+        """See ``WatchStore.get``."""
+        stored = await self._redis.hget(self._keys[0], key)
+        return None if stored is None else WatchState.model_validate_json(stored)
+
+    async def list_all(self) -> list[WatchState]:
+        """See ``WatchStore.list_all``."""
+        stored = await self._redis.hvals(self._keys[0])
+        states = [WatchState.model_validate_json(value) for value in stored]
+        return sorted(states, key=lambda state: state.key)
+
+    async def due(
+        self, now: datetime | None = None, limit: int = DEFAULT_DUE_LIMIT
+    ) -> list[WatchState]:
+        """See ``WatchStore.due``."""
+        cutoff = _score(now or self._clock.now())
+        # Without scores, ZRANGEBYSCORE answers plain members.
+        keys = cast(
+            "list[bytes | str]",
+            await self._redis.zrangebyscore(self._keys[1], "-inf", cutoff, start=0, num=limit),
+        )
+        if not keys:
+            return []
+        stored = await self._redis.hmget(self._keys[0], keys)
+        # A watch removed between the two reads has no state any more; skip it.
+        return [WatchState.model_validate_json(value) for value in stored if value is not None]
+
+    async def claim(self, key: str, worker_id: str, lease: timedelta) -> WatchState | None:
+        """See ``WatchStore.claim``."""
+        now = self._clock.now()
+        args = [key, _score(now), _score(now + lease)]
+        stored = await self._claim(keys=self._keys, args=args)
+        if stored is None:
+            return None
+        self._log_claim(key, worker_id, now + lease)
+        return WatchState.model_validate_json(stored)
+
+    async def save(self, state: WatchState) -> bool:
+        """See ``WatchStore.save``."""
+        due = "" if state.next_due is None else _score(state.next_due)
+        args = [state.key, state.model_dump_json(), due]
+        return bool(await self._save(keys=self._keys, args=args))
+
+
+def _score(when: datetime) -> str:
+    """A due-index score: epoch seconds, exact to the microsecond."""
+    return repr(when.astimezone(UTC).timestamp())

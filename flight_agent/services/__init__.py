@@ -1,0 +1,7 @@
+"""Services on top of the providers: the cached, monitored flight-status facade."""
+
+from flight_agent.services.enhanced_flight_monitoring_service import (
+    EnhancedFlightMonitoringService,
+)
+
+__all__ = ["EnhancedFlightMonitoringService"]

@@ -1,0 +1,237 @@
+"""The facade every tool, the CLI, the MCP server and the agent call.
+
+``EnhancedFlightMonitoringService`` puts the cache (with single-flight fetches and
+stale-if-error) in front of the failover manager, and runs the flight monitor on top. With no
+settings at all it runs on the simulated provider and in-process memory; with ``REDIS_URL`` the
+cache, the breakers' OPEN decisions and the monitor's watched flights are shared by every
+process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from flight_agent.cache import FlightCache, MemoryCache, RedisCache, TtlPolicy
+from flight_agent.cache.redis_cache import fail_fast_client
+from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.errors import FlightDataError, InvalidFlightQueryError
+from flight_agent.flight_query import FlightQuery, QueryLike, as_query
+from flight_agent.models import FlightStatusData
+from flight_agent.monitoring import ChangeCallback, FlightChange, WatchState
+from flight_agent.providers.failover_config import FailoverConfig
+from flight_agent.providers.failover_manager import FailoverManager
+from flight_agent.providers.interfaces import FlightDataProvider, ProviderHealth, QueryOutcome
+from flight_agent.resilience.shared_state import SharedBreakerState
+from flight_agent.services.flight_monitor import FlightMonitor
+from flight_agent.services.provider_factory import build_providers
+from flight_agent.services.status_lookup import StatusLookup
+from flight_agent.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+REDIS_SOCKET_TIMEOUT = 0.25
+"""Seconds a Redis command may take before it counts as an outage (a cache must be fast)."""
+
+
+class EnhancedFlightMonitoringService:
+    """Cached, failover-backed flight status and monitoring.
+
+    Args:
+        enable_mock_provider: Add the simulated provider as the last fallback (it is used on
+            its own whenever no provider key is set).
+        check_interval_seconds: The monitor looks for due flights at least this often; each
+            watched flight is polled on its own adaptive schedule.
+        providers: Use exactly these providers instead of the ones settings describe.
+        cache: Use this cache instead of the one ``REDIS_URL`` describes (it is not closed by
+            the service).
+        settings: Configuration; read from the environment when omitted.
+        clock: Time source.
+        config: Failover settings (timeouts, retries, breakers).
+        ttl_policy: How long answers stay fresh by flight phase.
+    """
+
+    def __init__(
+        self,
+        enable_mock_provider: bool = True,
+        check_interval_seconds: float = 300,
+        *,
+        providers: Iterable[FlightDataProvider] | None = None,
+        cache: FlightCache | None = None,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+        config: FailoverConfig | None = None,
+        ttl_policy: TtlPolicy | None = None,
+    ) -> None:
+        if check_interval_seconds <= 0:
+            raise ValueError("check_interval_seconds must be positive")
+        self.settings = settings or Settings()
+        self.clock = clock or SYSTEM_CLOCK
+        url = self.settings.redis_url
+        self._redis = fail_fast_client(url, REDIS_SOCKET_TIMEOUT) if url else None
+        self._owns_cache = cache is None
+        if cache is None:
+            cache = (
+                RedisCache(url, client=self._redis, clock=self.clock)
+                if url and self._redis is not None
+                else MemoryCache(clock=self.clock)
+            )
+        self.cache = cache
+        if providers is None:
+            providers = build_providers(
+                self.settings, enable_mock=enable_mock_provider, clock=self.clock
+            )
+        shared = SharedBreakerState(self._redis, clock=self.clock) if self._redis else None
+        self.failover_manager = FailoverManager(
+            providers, config, clock=self.clock, shared_state=shared
+        )
+        self.lookup = StatusLookup(
+            self.failover_manager.fetch, self.cache, ttl_policy, clock=self.clock
+        )
+        self.monitor = FlightMonitor(
+            self.lookup,
+            redis=self._redis,
+            check_interval=check_interval_seconds,
+            clock=self.clock,
+        )
+
+    # ----- status -----------------------------------------------------------------------------
+
+    async def get_flight_status_with_failover(
+        self,
+        ident: str,
+        departure_date: date | datetime,
+        *,
+        origin: str | None = None,
+        refresh: bool = False,
+    ) -> FlightStatusData | None:
+        """Status of one flight: from the cache when fresh, else from the best provider.
+
+        Args:
+            ident: A flight designator such as ``BA117`` or ``BAW117``.
+            departure_date: The local departure date (a ``date`` or an aware ``datetime``).
+            origin: The departure airport, to pick one leg of a multi-leg flight number.
+            refresh: Ask the providers even when the cache holds a fresh answer.
+
+        Returns:
+            The record, ``stale=True`` when served from the last known copy during an outage;
+            None when the providers agree the flight does not exist.
+
+        Raises:
+            InvalidFlightQueryError: Bad designator, date or airport, or a date no provider
+                covers (the message says what would work).
+            AllProvidersFailedError: No provider answered and no earlier copy exists.
+        """
+        query = FlightQuery.parse(ident, departure_date, origin=origin)
+        return await self.lookup.get(query, refresh=refresh)
+
+    async def get_batch_status(
+        self, queries: Iterable[QueryLike], *, refresh: bool = False
+    ) -> list[QueryOutcome]:
+        """Status of many flights, one outcome per query in order.
+
+        Every item is validated before anything is fetched; cached items answer at once, and
+        the rest are fetched as one batch (providers ranked by measured performance).
+
+        Raises:
+            InvalidFlightQueryError: An item is malformed; its position is named.
+        """
+        parsed: list[FlightQuery] = []
+        for index, item in enumerate(queries):
+            try:
+                parsed.append(as_query(item))
+            except InvalidFlightQueryError as error:
+                raise InvalidFlightQueryError(f"Query {index}: {error.message}") from error
+
+        async def one(query: FlightQuery) -> QueryOutcome:
+            try:
+                return QueryOutcome(
+                    query, await self.lookup.get(query, refresh=refresh, batch=True)
+                )
+            except FlightDataError as error:
+                return QueryOutcome(query, error=error)
+
+        return list(await asyncio.gather(*(one(query) for query in parsed)))
+
+    # ----- monitoring -------------------------------------------------------------------------
+
+    async def watch(
+        self, ident: str, departure_date: date | datetime, *, origin: str | None = None
+    ) -> WatchState:
+        """Start monitoring a flight; its changes arrive through ``changes()`` and callbacks."""
+        return await self.monitor.watch(FlightQuery.parse(ident, departure_date, origin=origin))
+
+    async def unwatch(
+        self, ident: str, departure_date: date | datetime, *, origin: str | None = None
+    ) -> bool:
+        """Stop monitoring a flight; False when it was not watched."""
+        return await self.monitor.unwatch(FlightQuery.parse(ident, departure_date, origin=origin))
+
+    async def watched(self) -> list[WatchState]:
+        """The flights being monitored, by this and every process sharing Redis."""
+        return await self.monitor.watched()
+
+    def changes(self) -> AsyncIterator[FlightChange]:
+        """An async iterator of change events for this subscriber, from now on."""
+        return self.monitor.feed.subscribe()
+
+    def on_change(self, callback: ChangeCallback) -> None:
+        """Call ``callback(change)`` (sync or async) for every change event."""
+        self.monitor.feed.add_callback(callback)
+
+    # ----- health and stats -------------------------------------------------------------------
+
+    async def force_health_check(self) -> dict[str, ProviderHealth]:
+        """Probe every provider now; a passing probe re-admits a provider whose circuit opened."""
+        return await self.failover_manager.force_health_check()
+
+    def get_provider_stats(self) -> dict[str, dict[str, Any]]:
+        """Per provider: breaker state, success rate, latency, last error, cool-down."""
+        return self.failover_manager.get_provider_stats()
+
+    def get_service_stats(self) -> dict[str, Any]:
+        """Cache effectiveness, upstream cost, stale answers, monitoring and provider figures."""
+        lookups = self.lookup.stats
+        return {
+            "requests": lookups.requests,
+            "cache_hit_rate": round(lookups.hit_rate, 4),
+            "cache": self.cache.snapshot(),
+            "upstream_fetches": lookups.fetches,
+            "upstream_calls_by_provider": dict(lookups.provider_calls),
+            "coalesced_requests": lookups.coalesced,
+            "stale_answers": lookups.stale_answers,
+            "monitoring": self.monitor.stats(),
+            "providers": self.get_provider_stats(),
+        }
+
+    # ----- lifetime ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the provider health monitor and the flight monitor (idempotent)."""
+        await self.failover_manager.start()
+        self.monitor.start()
+
+    async def aclose(self) -> None:
+        """Stop background work and close providers, the cache it built and Redis."""
+        await self.monitor.stop()
+        await self.failover_manager.aclose()
+        if self._owns_cache:
+            await self.cache.aclose()
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,160 @@
+"""The in-process cache: freshness on the fake clock, LRU bounds, single-flight locks."""
+
+from __future__ import annotations
+
+import asyncio
+import tracemalloc
+from datetime import timedelta
+
+import pytest
+
+from flight_agent.cache import MemoryCache
+from flight_agent.clock import FakeClock
+from tests.cache.samples import entry, flight
+
+MINUTE = 60.0
+
+
+@pytest.fixture
+def cache(clock: FakeClock) -> MemoryCache:
+    return MemoryCache(3, clock=clock)
+
+
+async def test_a_fresh_entry_is_a_hit(cache: MemoryCache) -> None:
+    """A stored entry comes back as the very object stored, counted as a hit."""
+    cached = entry(flight())
+    await cache.set("k", cached)
+    assert await cache.get("k") is cached
+    assert (cache.stats.hits, cache.stats.sets) == (1, 1)
+
+
+async def test_a_not_found_answer_is_cached_too(cache: MemoryCache) -> None:
+    """An entry whose value is None (flight not found) is a hit, not a miss."""
+    await cache.set("k", entry(None))
+    cached = await cache.get("k")
+    assert cached is not None
+    assert cached.value is None
+    assert cache.stats.hits == 1
+
+
+async def test_an_absent_key_is_a_miss(cache: MemoryCache) -> None:
+    """Reading a key never stored returns None and counts a miss."""
+    assert await cache.get("absent") is None
+    assert cache.stats.misses == 1
+
+
+async def test_past_freshness_the_entry_is_served_stale_then_dropped(
+    cache: MemoryCache, clock: FakeClock
+) -> None:
+    """After fresh_until the entry is a stale hit; at stale_until it is a miss and is dropped."""
+    await cache.set("k", entry(flight(), fresh=timedelta(minutes=5), stale=timedelta(hours=1)))
+    clock.advance(5 * MINUTE)
+    stale = await cache.get("k")
+    assert stale is not None
+    assert not stale.is_fresh(clock.now())
+    clock.advance(60 * MINUTE)
+    assert await cache.get("k") is None
+    assert len(cache) == 0
+    assert (cache.stats.stale_hits, cache.stats.misses) == (1, 1)
+
+
+async def test_an_entry_already_expired_is_not_stored(cache: MemoryCache, clock: FakeClock) -> None:
+    """Storing an entry whose stale window has passed is a no-op."""
+    old = entry(flight(), fresh=timedelta(minutes=1), stale=timedelta(minutes=1))
+    clock.advance(2 * MINUTE)
+    await cache.set("k", old)
+    assert (len(cache), cache.stats.sets) == (0, 0)
+
+
+async def test_the_least_recently_used_entry_is_evicted_first(cache: MemoryCache) -> None:
+    """Reads refresh recency; each store beyond max_entries evicts the oldest and counts it."""
+    for key in "abc":
+        await cache.set(key, entry(flight()))
+    await cache.get("a")
+    await cache.set("d", entry(flight()))
+    assert await cache.get("b") is None
+    await cache.set("e", entry(flight()))
+    assert await cache.get("c") is None
+    assert [await cache.get(key) is not None for key in "ade"] == [True, True, True]
+    assert (len(cache), cache.stats.evictions) == (3, 2)
+
+
+async def test_overwriting_a_key_refreshes_it_without_eviction(cache: MemoryCache) -> None:
+    """Storing an existing key replaces its entry, makes it most recent, and evicts nothing."""
+    for key in "abc":
+        await cache.set(key, entry(flight()))
+    newer = entry(None)
+    await cache.set("a", newer)
+    await cache.set("d", entry(flight()))
+    assert await cache.get("a") is newer
+    assert await cache.get("b") is None
+    assert cache.stats.evictions == 1
+
+
+async def test_delete_forgets_a_key_and_ignores_absent_ones(cache: MemoryCache) -> None:
+    """Delete removes the entry; deleting again is harmless."""
+    await cache.set("k", entry(flight()))
+    await cache.delete("k")
+    await cache.delete("k")
+    assert await cache.get("k") is None
+
+
+def test_max_entries_must_be_positive() -> None:
+    """A cache that can hold nothing is refused."""
+    with pytest.raises(ValueError, match="max_entries"):
+        MemoryCache(0)
+
+
+async def test_a_lock_is_exclusive_until_released(cache: MemoryCache) -> None:
+    """The second acquire fails while the first holds the lock; after release it succeeds."""
+    assert await cache.acquire_lock("k", 10)
+    assert not await cache.acquire_lock("k", 10)
+    assert await cache.acquire_lock("other", 10)
+    await cache.release_lock("k")
+    assert await cache.acquire_lock("k", 10)
+
+
+async def test_a_lock_expires_after_its_ttl(cache: MemoryCache, clock: FakeClock) -> None:
+    """A holder that never releases blocks others only until its TTL has passed."""
+    assert await cache.acquire_lock("k", 10)
+    clock.advance(9.999)
+    assert not await cache.acquire_lock("k", 10)
+    clock.advance(0.001)
+    assert await cache.acquire_lock("k", 10)
+
+
+async def test_one_of_many_concurrent_callers_gets_the_lock(cache: MemoryCache) -> None:
+    """50 concurrent misses on one key elect exactly one fetcher (RESILIENCE C1)."""
+    results = await asyncio.gather(*(cache.acquire_lock("k", 10) for _ in range(50)))
+    assert results.count(True) == 1
+
+
+async def test_a_lock_ttl_must_be_positive(cache: MemoryCache) -> None:
+    """A lock that would never hold is refused."""
+    with pytest.raises(ValueError, match="ttl_s"):
+        await cache.acquire_lock("k", 0)
+
+
+async def test_aclose_drops_entries_and_locks(cache: MemoryCache) -> None:
+    """After aclose nothing is cached and no lock is held."""
+    await cache.set("k", entry(flight()))
+    assert await cache.acquire_lock("k", 10)
+    await cache.aclose()
+    assert len(cache) == 0
+    assert await cache.acquire_lock("k", 10)
+
+
+async def test_the_cache_adds_little_memory_per_entry(clock: FakeClock) -> None:
+    """Entries are kept as objects: the cache's own cost is its LRU slot, under 200 bytes."""
+    count = 10_000
+    cache = MemoryCache(count, clock=clock)
+    items = [(f"key-{i}", entry(flight())) for i in range(count)]
+    tracemalloc.start()
+    try:
+        for key, cached in items:
+            await cache.set(key, cached)
+        added, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert added / count < 200
+    assert await cache.get("key-0") is items[0][1]

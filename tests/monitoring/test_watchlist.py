@@ -1,0 +1,220 @@
+"""Watch stores, in memory and in a real Redis: watch set, due index, claims, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+
+import pytest
+import redis
+from redis.asyncio import Redis
+
+from flight_agent.clock import FakeClock
+from flight_agent.monitoring import (
+    MemoryWatchStore,
+    RedisWatchStore,
+    Watch,
+    WatchState,
+    WatchStore,
+)
+from tests.conftest import RedisServer
+from tests.monitoring.records import DAY, DEPARTURE, minutes, record
+
+LEASE = timedelta(minutes=1)
+
+
+def watch(number: int, origin: str | None = None) -> Watch:
+    return Watch(flight_id=f"BA{number}", flight_date=DAY, origin=origin)
+
+
+def keys(states: list[WatchState]) -> list[str]:
+    return [state.key for state in states]
+
+
+@pytest.fixture
+def namespace(redis_server: RedisServer) -> Iterator[str]:
+    """A namespace of this test's own in the shared Redis, deleted afterwards."""
+    name = f"flight-agent:test:{uuid.uuid4().hex}"
+    yield name
+    client = redis.Redis.from_url(redis_server.url)
+    stale = list(client.scan_iter(match=f"{name}:*"))
+    if stale:
+        client.delete(*stale)
+    client.close()
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def store(request: pytest.FixtureRequest, clock: FakeClock) -> AsyncIterator[WatchStore]:
+    """Each store under test, on the fake clock."""
+    if request.param == "memory":
+        yield MemoryWatchStore(clock=clock)
+        return
+    server: RedisServer = request.getfixturevalue("redis_server")
+    redis_store = RedisWatchStore(
+        server.url, clock=clock, namespace=request.getfixturevalue("namespace")
+    )
+    yield redis_store
+    await redis_store.aclose()
+
+
+async def test_add_watches_a_flight_once_and_makes_it_due_at_once(
+    store: WatchStore, clock: FakeClock
+) -> None:
+    """A new watch is due now; adding it again later returns the existing state unchanged."""
+    start = clock.now()
+    first = await store.add(watch(117))
+    clock.advance(60)
+    again = await store.add(watch(117))
+    assert first == again
+    assert (first.created_at, first.next_due, first.last_snapshot) == (start, start, None)
+    assert keys(await store.list_all()) == ["BA117:2026-11-28"]
+    assert await store.get("BA117:2026-11-28") == first
+    assert keys(await store.due()) == ["BA117:2026-11-28"]
+
+
+async def test_list_and_get_show_every_watch_by_key(store: WatchStore) -> None:
+    """list_all is ordered by key and includes finished watches; get of a stranger is None."""
+    for item in (watch(2), watch(1, "LHR"), watch(1)):
+        await store.add(item)
+    finished = await store.add(watch(3))
+    await store.save(finished.model_copy(update={"next_due": None}))
+    assert keys(await store.list_all()) == [
+        "BA1:2026-11-28",
+        "BA1:2026-11-28:LHR",
+        "BA2:2026-11-28",
+        "BA3:2026-11-28",
+    ]
+    assert await store.get("BA9:2026-11-28") is None
+
+
+async def test_due_returns_the_earliest_first_up_to_the_limit(
+    store: WatchStore, clock: FakeClock
+) -> None:
+    """Only watches due by the cut-off come back, earliest first, at most ``limit``."""
+    now = clock.now()
+    for number, wait in ((1, 30), (2, 10), (3, 20), (4, 90)):
+        state = await store.add(watch(number))
+        await store.save(state.model_copy(update={"next_due": now + minutes(wait)}))
+    assert await store.due() == []
+    assert keys(await store.due(now + minutes(30))) == [
+        "BA2:2026-11-28",
+        "BA3:2026-11-28",
+        "BA1:2026-11-28",
+    ]
+    assert keys(await store.due(now + minutes(30), limit=2)) == [
+        "BA2:2026-11-28",
+        "BA3:2026-11-28",
+    ]
+
+
+async def test_a_claim_hides_the_watch_until_saved_or_the_lease_ends(
+    store: WatchStore, clock: FakeClock
+) -> None:
+    """One worker claims; the other cannot; a lost lease makes the watch due again."""
+    added = await store.add(watch(117))
+    claimed = await store.claim(added.key, "worker-a", LEASE)
+    assert claimed == added
+    assert await store.claim(added.key, "worker-b", LEASE) is None
+    assert await store.due() == []
+    clock.advance(LEASE.total_seconds())
+    assert keys(await store.due()) == [added.key]
+    assert await store.claim(added.key, "worker-b", LEASE) == added
+    assert await store.claim("BA9:2026-11-28", "worker-b", LEASE) is None
+
+
+async def test_save_stores_the_state_and_its_next_poll(store: WatchStore, clock: FakeClock) -> None:
+    """A saved state is what get returns, and its next_due is the watch's due time."""
+    added = await store.add(watch(117))
+    claimed = await store.claim(added.key, "worker-a", LEASE)
+    assert claimed is not None
+    polled, _ = claimed.observe(record(scheduled_out=DEPARTURE), now=clock.now())
+    assert await store.save(polled)
+    assert await store.get(added.key) == polled
+    assert await store.due(clock.now() + minutes(29)) == []
+    assert keys(await store.due(clock.now() + minutes(30))) == [added.key]
+
+
+async def test_a_finished_watch_is_kept_but_never_due(store: WatchStore, clock: FakeClock) -> None:
+    """A state with next_due None stays listed but is not due and cannot be claimed."""
+    added = await store.add(watch(117))
+    assert await store.save(added.model_copy(update={"next_due": None}))
+    clock.advance(86_400)
+    assert await store.due() == []
+    assert await store.claim(added.key, "worker-a", LEASE) is None
+    assert keys(await store.list_all()) == [added.key]
+
+
+async def test_remove_forgets_the_watch_and_a_late_save_does_not_revive_it(
+    store: WatchStore,
+) -> None:
+    """Removed watches are gone from every view; saving one afterwards is refused."""
+    added = await store.add(watch(117))
+    assert await store.remove(added.key)
+    assert not await store.remove(added.key)
+    assert not await store.save(added)
+    assert await store.get(added.key) is None
+    assert await store.list_all() == []
+    assert await store.due() == []
+
+
+async def test_two_redis_workers_claim_each_due_flight_exactly_once_per_interval(
+    redis_server: RedisServer, namespace: str, clock: FakeClock
+) -> None:
+    """Two stores on their own connections race over 20 flights for 3 intervals: no overlap."""
+    workers = [
+        RedisWatchStore(redis_server.url, clock=clock, namespace=namespace) for _ in range(2)
+    ]
+    for number in range(20):
+        await workers[0].add(watch(number))
+    snapshot = record(scheduled_out=clock.now() + timedelta(hours=2))
+
+    async def work(store: RedisWatchStore, worker_id: str, claims: Counter[str]) -> None:
+        for state in await store.due():
+            claimed = await store.claim(state.key, worker_id, LEASE)
+            if claimed is not None:
+                claims[claimed.key] += 1
+                polled, _ = claimed.observe(snapshot, now=clock.now())
+                assert await store.save(polled)
+
+    try:
+        for _ in range(3):
+            claims: Counter[str] = Counter()
+            await asyncio.gather(*(work(store, f"w{n}", claims) for n, store in enumerate(workers)))
+            assert sorted(claims) == sorted(watch(number).key for number in range(20))
+            assert set(claims.values()) == {1}
+            assert await workers[1].due() == []
+            clock.advance(minutes(5).total_seconds())
+    finally:
+        for store in workers:
+            await store.aclose()
+
+
+async def test_a_restarted_redis_store_resumes_the_watch_set_with_last_snapshots(
+    redis_server: RedisServer, namespace: str, clock: FakeClock
+) -> None:
+    """A new store on the same Redis sees the watches, their snapshots and their due times."""
+    client = Redis.from_url(redis_server.url)
+    before = RedisWatchStore(client, clock=clock, namespace=namespace)
+    added = await before.add(watch(117))
+    polled, _ = added.observe(record(gate_origin="A10"), now=clock.now())
+    await before.save(polled)
+    await before.add(watch(118))
+    await before.aclose()
+    assert await client.ping()  # a caller's client stays open
+    await client.aclose()
+
+    after = RedisWatchStore(redis_server.url, clock=clock, namespace=namespace)
+    try:
+        states = await after.list_all()
+        assert keys(states) == ["BA117:2026-11-28", "BA118:2026-11-28"]
+        assert states[0] == polled
+        assert states[0].last_snapshot is not None
+        assert states[0].last_snapshot.gate_origin == "A10"
+        assert keys(await after.due()) == ["BA118:2026-11-28"]
+        assert polled.next_due is not None
+        assert keys(await after.due(polled.next_due)) == ["BA118:2026-11-28", "BA117:2026-11-28"]
+    finally:
+        await after.aclose()

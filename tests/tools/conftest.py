@@ -1,0 +1,36 @@
+"""A toolkit over the simulated provider, shared by the tool tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.providers import MockFlightDataProvider
+from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.settings import Settings
+from tools import FlightToolkit
+
+
+def simulated_toolkit(clock: Clock = SYSTEM_CLOCK) -> FlightToolkit:
+    """Tools over a fresh service on the simulated provider, memory cache, no Redis."""
+    mock = MockFlightDataProvider("Simulated", clock=clock)
+    service = EnhancedFlightMonitoringService(
+        providers=[mock], settings=Settings(redis_url=None), clock=clock
+    )
+    return FlightToolkit(service=service)
+
+
+@pytest.fixture
+def toolkit() -> Iterator[FlightToolkit]:
+    kit = simulated_toolkit()
+    yield kit
+    kit.close()
+
+
+@pytest.fixture
+def mock(toolkit: FlightToolkit) -> MockFlightDataProvider:
+    provider = toolkit.runner.service.failover_manager.providers[0]
+    assert isinstance(provider, MockFlightDataProvider)
+    return provider

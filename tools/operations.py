@@ -1,0 +1,180 @@
+"""The tool operations on the service: shared by the LangChain tools, the MCP server and the CLI.
+
+Each takes the service and validated arguments and returns a typed payload, raising
+``ToolInputError`` or a ``FlightDataError`` the adapters turn into messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from flight_agent.airports import find_airport
+from flight_agent.errors import (
+    FlightDataError,
+    FlightDateOutOfRangeError,
+    FlightNotFoundError,
+    InvalidFlightQueryError,
+    UnknownProviderError,
+)
+from flight_agent.flight_query import FlightQuery
+from flight_agent.models import FlightStatusData
+from flight_agent.services import EnhancedFlightMonitoringService
+from tools.payloads import (
+    BatchItem,
+    BatchStatusResult,
+    ErrorKind,
+    FlightStatusResult,
+    ProviderHealthEntry,
+    ProviderHealthResult,
+    ResolvedFlight,
+)
+from tools.schemas import RELATIVE_DAYS, FlightRef
+
+
+def resolve_query(ref: FlightRef, now: dt.datetime) -> tuple[FlightQuery, str]:
+    """The query meant by ``ref``, with relative dates read at the origin (UTC without one)."""
+    text = ref.date or "today"
+    offset = RELATIVE_DAYS.get(text)
+    if offset is None:
+        day, note = dt.date.fromisoformat(text), "as given"
+    else:
+        airport = find_airport(ref.origin) if ref.origin else None
+        zone = airport.zone if airport is not None else None
+        local_now = now.astimezone(zone) if zone is not None else now.astimezone(dt.UTC)
+        day = local_now.date() + dt.timedelta(days=offset)
+        note = f"{text} at {airport.code}" if airport is not None else f"{text} (UTC)"
+    return FlightQuery.parse(ref.flight_number, day, origin=ref.origin), note
+
+
+def resolved(query: FlightQuery, note: str) -> ResolvedFlight:
+    """The payload form of a query."""
+    return ResolvedFlight(
+        flight_number=query.flight_id, date=query.flight_date, origin=query.origin, date_note=note
+    )
+
+
+async def _lookup(
+    service: EnhancedFlightMonitoringService, ref: FlightRef, *, batch: bool = False
+) -> tuple[FlightQuery, str, FlightStatusData | None]:
+    query, note = resolve_query(ref, service.clock.now())
+    record = await service.lookup.get(query, batch=batch)
+    if record is not None and ref.date in (None, *RELATIVE_DAYS) and ref.origin is None:
+        # "today" was read in UTC for want of an origin; the record names the origin, so read
+        # the date there and ask again if it is a different local day.
+        local = record.origin.code
+        again, local_note = resolve_query(
+            ref.model_copy(update={"origin": local}), service.clock.now()
+        )
+        if again.flight_date != query.flight_date:
+            query, note = again, local_note
+            record = await service.lookup.get(query, batch=batch)
+        else:
+            note = local_note
+    return query, note, record
+
+
+def _age(service: EnhancedFlightMonitoringService, record: FlightStatusData) -> float:
+    return max(0.0, (service.clock.now() - record.fetched_at).total_seconds())
+
+
+async def flight_status(
+    service: EnhancedFlightMonitoringService, ref: FlightRef
+) -> FlightStatusResult:
+    """One flight's status.
+
+    Raises:
+        InvalidFlightQueryError: Bad designator, date or airport.
+        FlightNotFoundError: The providers agree there is no such flight on that date.
+        AllProvidersFailedError: No provider answered and no earlier copy exists.
+    """
+    query, note, record = await _lookup(service, ref)
+    if record is None:
+        raise FlightNotFoundError(
+            f"No provider knows {query.flight_id} on {query.flight_date.isoformat()} "
+            f"({note}). Check the flight number and the local departure date; a flight "
+            "number that flies several legs may need the origin airport."
+        )
+    return FlightStatusResult(
+        query=resolved(query, note),
+        flight=record,
+        data_age_seconds=round(_age(service, record), 1),
+        stale=record.stale,
+    )
+
+
+def error_kind(error: FlightDataError) -> ErrorKind:
+    """The class of an error, as the model is told it."""
+    if isinstance(error, FlightDateOutOfRangeError):
+        return "date_out_of_range"
+    if isinstance(error, InvalidFlightQueryError):
+        return "invalid_query"
+    if isinstance(error, FlightNotFoundError):
+        return "not_found"
+    return "providers_down"
+
+
+async def batch_status(
+    service: EnhancedFlightMonitoringService, refs: list[FlightRef]
+) -> BatchStatusResult:
+    """Many flights; each item answers or says why not, and one bad item spoils nothing."""
+
+    async def one(index: int, ref: FlightRef) -> BatchItem:
+        try:
+            query, note, record = await _lookup(service, ref, batch=True)
+        except FlightDataError as error:
+            return BatchItem(index=index, error_kind=error_kind(error), error=error.message)
+        if record is None:
+            return BatchItem(
+                index=index,
+                query=resolved(query, note),
+                error_kind="not_found",
+                error=f"No provider knows {query.flight_id} on {query.flight_date.isoformat()}.",
+            )
+        return BatchItem(index=index, query=resolved(query, note), flight=record)
+
+    items = list(await asyncio.gather(*(one(i, ref) for i, ref in enumerate(refs))))
+    return BatchStatusResult(
+        items=items,
+        found=sum(item.flight is not None for item in items),
+        failed=sum(item.flight is None for item in items),
+        stale=sum(item.flight is not None and item.flight.stale for item in items),
+    )
+
+
+def provider_health(
+    service: EnhancedFlightMonitoringService, provider: str | None = None
+) -> ProviderHealthResult:
+    """The providers' breaker state, success rate, latency and last error.
+
+    Raises:
+        UnknownProviderError: ``provider`` is not configured (the message lists the names).
+    """
+    stats = service.get_provider_stats()
+    if provider is not None:
+        by_folded = {name.casefold(): name for name in stats}
+        name = by_folded.get(provider.strip().casefold())
+        if name is None:
+            raise UnknownProviderError(
+                f"Unknown provider {provider!r}; configured providers: {', '.join(stats)}."
+            )
+        stats = {name: stats[name]}
+    return ProviderHealthResult(providers=[_health_entry(n, s) for n, s in stats.items()])
+
+
+def _health_entry(name: str, stats: dict[str, Any]) -> ProviderHealthEntry:
+    latency = stats["latency_ms"]
+    return ProviderHealthEntry(
+        name=name,
+        priority=stats["priority"],
+        enabled=stats["enabled"],
+        state=stats["state"],
+        requests=stats["requests"],
+        success_rate=stats["success_rate"],
+        latency_p50_ms=latency["p50"],
+        latency_p95_ms=latency["p95"],
+        last_error=stats["last_error"],
+        last_error_at=stats["last_error_at"],
+        cooldown_left_s=stats["cooldown_left_s"],
+    )

@@ -1,0 +1,71 @@
+"""The typed payloads the tools return as artifacts (and the MCP tools as structured output)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from flight_agent.models import FlightStatusData
+
+ErrorKind = Literal["invalid_query", "not_found", "date_out_of_range", "providers_down"]
+
+
+class ResolvedFlight(BaseModel):
+    """The query as the service ran it, with the date made explicit."""
+
+    flight_number: str = Field(description="Normalized designator, e.g. BA117")
+    date: dt.date = Field(description="Local departure date at the origin")
+    origin: str | None = None
+    date_note: str = Field(description="Where the date came from, e.g. 'today at LHR'")
+
+
+class FlightStatusResult(BaseModel):
+    """One flight's status: the record, its age and whether it is a stale copy."""
+
+    query: ResolvedFlight
+    flight: FlightStatusData
+    data_age_seconds: float = Field(description="Seconds since a provider gave this record")
+    stale: bool = Field(description="True when served from the last known copy in an outage")
+
+
+class BatchItem(BaseModel):
+    """One flight of a batch: its record or why there is none."""
+
+    index: int
+    query: ResolvedFlight | None = None
+    flight: FlightStatusData | None = None
+    error_kind: ErrorKind | None = None
+    error: str | None = None
+
+
+class BatchStatusResult(BaseModel):
+    """Every flight of a batch, in the order asked, with counts."""
+
+    items: list[BatchItem]
+    found: int
+    failed: int
+    stale: int
+
+
+class ProviderHealthEntry(BaseModel):
+    """One provider's state as the failover manager sees it."""
+
+    name: str
+    priority: int
+    enabled: bool
+    state: str = Field(description="closed (healthy), open (skipped), half_open (probing), ...")
+    requests: int
+    success_rate: float | None
+    latency_p50_ms: float | None
+    latency_p95_ms: float | None
+    last_error: str | None
+    last_error_at: str | None
+    cooldown_left_s: float
+
+
+class ProviderHealthResult(BaseModel):
+    """The providers in priority order."""
+
+    providers: list[ProviderHealthEntry]

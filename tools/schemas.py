@@ -1,0 +1,93 @@
+"""The tools' argument schemas: what a model may send, with formats, examples and bounds.
+
+Field descriptions are prompts: each says the format and gives an example. Patterns reject
+malformed input before any service call; the flight-query parser then checks meaning (known
+airline and airport codes, dates a provider can answer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DESIGNATOR_PATTERN = r"^[A-Za-z0-9]{2,3} ?[0-9]{1,4}[A-Za-z]?$"
+AIRPORT_PATTERN = r"^[A-Za-z]{3,4}$"
+DATE_PATTERN = r"^(today|tomorrow|yesterday|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
+MAX_BATCH = 100
+
+FLIGHT_NUMBER_DESCRIPTION = (
+    "Flight designator: airline code (IATA 2 characters or ICAO 3 letters) and a 1-4 digit "
+    "number with an optional letter, e.g. 'BA117', 'BAW117', 'U2 1234'."
+)
+DATE_DESCRIPTION = (
+    "Local departure date at the origin as YYYY-MM-DD (e.g. '2026-11-29'), or 'today', "
+    "'tomorrow', 'yesterday'. Omit for today at the origin."
+)
+ORIGIN_DESCRIPTION = (
+    "Departure airport code, IATA 'LHR' or ICAO 'EGLL'. Only needed to pick one leg of a "
+    "multi-leg flight number, or to read 'today' in the origin's time zone."
+)
+
+
+def check_date(value: str | None) -> str | None:
+    """Reject dates that match the pattern but do not exist (e.g. 2026-02-30)."""
+    if value is None or value in RELATIVE_DAYS:
+        return value
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a calendar date; use YYYY-MM-DD such as '2026-11-29'"
+        ) from None
+    return value
+
+
+class FlightRef(BaseModel):
+    """One flight: designator, optional date and origin."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flight_number: str = Field(
+        description=FLIGHT_NUMBER_DESCRIPTION, pattern=DESIGNATOR_PATTERN, max_length=9
+    )
+    date: str | None = Field(
+        default=None, description=DATE_DESCRIPTION, pattern=DATE_PATTERN, max_length=10
+    )
+    origin: str | None = Field(
+        default=None, description=ORIGIN_DESCRIPTION, pattern=AIRPORT_PATTERN, max_length=4
+    )
+
+    _check_date = field_validator("date")(check_date)
+
+
+class GetFlightStatusInput(FlightRef):
+    """Arguments of ``get_flight_status``."""
+
+
+class BatchStatusInput(BaseModel):
+    """Arguments of ``batch_status``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flights: list[FlightRef] = Field(
+        description=(
+            f"1 to {MAX_BATCH} flights, each {{flight_number, date?, origin?}}, e.g. "
+            '[{"flight_number": "BA117", "date": "2026-11-29"}, {"flight_number": "AA100"}].'
+        ),
+        min_length=1,
+        max_length=MAX_BATCH,
+    )
+
+
+class ProviderHealthInput(BaseModel):
+    """Arguments of ``provider_health``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str | None = Field(
+        default=None,
+        description="One provider's name, e.g. 'FlightAware' or 'Simulated'; omit for all.",
+        max_length=64,
+    )

@@ -1,0 +1,40 @@
+"""``FlightToolkit``: every flight-agent tool bound to one service."""
+
+from __future__ import annotations
+
+from langchain_core.tools import BaseTool, BaseToolkit
+from pydantic import ConfigDict, PrivateAttr
+
+from flight_agent.services import EnhancedFlightMonitoringService
+from tools.flight_tools import make_flight_tools
+from tools.service_runner import ServiceRunner
+
+
+class FlightToolkit(BaseToolkit):
+    """The tools over one service (built from settings on first use when not given).
+
+    The service runs on the toolkit's own event loop (see ``ServiceRunner``): use it through
+    the tools, and close it with ``close()``.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    service: EnhancedFlightMonitoringService | None = None
+    _runner: ServiceRunner = PrivateAttr()
+
+    def model_post_init(self, context: object, /) -> None:
+        """Bind the runner to the given service (or to a lazily built default one)."""
+        self._runner = ServiceRunner(self.service)
+
+    @property
+    def runner(self) -> ServiceRunner:
+        """Where the toolkit's service runs."""
+        return self._runner
+
+    def get_tools(self) -> list[BaseTool]:
+        """Every tool, in the order an agent should consider them."""
+        return make_flight_tools(self._runner)
+
+    def close(self) -> None:
+        """Close the service and stop its loop."""
+        self._runner.close()
