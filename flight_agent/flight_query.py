@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flight_agent.airlines import find_airline
 from flight_agent.airports import find_airport
@@ -104,6 +104,32 @@ def validate_airport_code(code: str) -> str:
             "or a 4-letter ICAO code such as 'EGLL'."
         )
     return cleaned
+
+
+SCHEDULE_MAX_SPAN = timedelta(weeks=3)
+"""The widest schedule search window (AeroAPI's limit, kept by every provider)."""
+
+
+def schedule_window(
+    origin: str, destination: str, start: datetime, end: datetime
+) -> tuple[str, str]:
+    """Validate a schedule search: known airports and an aware window of at most 3 weeks.
+
+    Returns:
+        The upper-case airport codes.
+
+    Raises:
+        InvalidFlightQueryError: Unknown airports, naive or reversed times, or a wide window.
+    """
+    origin, destination = validate_airport_code(origin), validate_airport_code(destination)
+    for value in (start, end):
+        if value.tzinfo is None:
+            raise InvalidFlightQueryError("find_flights needs aware datetimes for the window")
+    if not start < end <= start + SCHEDULE_MAX_SPAN:
+        raise InvalidFlightQueryError(
+            "The schedule window must end after it starts and span at most 3 weeks."
+        )
+    return origin, destination
 
 
 def departure_date_of(value: date | datetime, origin: str | None = None) -> date:

@@ -6,20 +6,20 @@ Times are local at the airport with the zone abbreviation and UTC, e.g.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flight_agent.airports import Airport
 from flight_agent.models import FlightStatusData, to_local
 from tools.payloads import BatchStatusResult, FlightStatusResult, ProviderHealthResult
 
 
-def clock_time(value: datetime | None, airport: Airport) -> str:
-    """'09:40 GMT (09:40Z)', with the local date when it differs from the UTC one."""
+def clock_time(value: datetime | None, airport: Airport, day: date | None = None) -> str:
+    """'09:40 GMT (09:40Z)', prefixed with the local date when it is not ``day``."""
     if value is None:
         return "?"
     local = to_local(value, airport) or value
-    day = f"{local:%d %b} " if local.date() != value.date() else ""
-    return f"{day}{local:%H:%M %Z} ({value:%H:%MZ})".replace("  ", " ")
+    prefix = f"{local:%d %b} " if day is not None and local.date() != day else ""
+    return f"{prefix}{local:%H:%M %Z} ({value:%H:%MZ})"
 
 
 def _delay(minutes: int | None) -> str:
@@ -28,10 +28,12 @@ def _delay(minutes: int | None) -> str:
     return f"{minutes} min late" if minutes > 0 else f"{-minutes} min early"
 
 
-def _end(label: str, scheduled: datetime | None, best: datetime | None, airport: Airport) -> str:
-    text = f"{label} {airport.code} sched {clock_time(scheduled, airport)}"
+def _end(
+    label: str, scheduled: datetime | None, best: datetime | None, airport: Airport, day: date
+) -> str:
+    text = f"{label} {airport.code} sched {clock_time(scheduled, airport, day)}"
     if best is not None and best != scheduled:
-        text += f", now {clock_time(best, airport)}"
+        text += f", now {clock_time(best, airport, day)}"
     return text
 
 
@@ -55,8 +57,9 @@ def flight_line(flight: FlightStatusData) -> str:
 def flight_summary(result: FlightStatusResult) -> str:
     """The model's view of one flight (about 400-600 characters)."""
     flight = result.flight
-    departure = _end("Dep", flight.scheduled_out, flight.best_departure, flight.origin)
-    arrival = _end("Arr", flight.scheduled_in, flight.best_arrival, flight.destination)
+    day = flight.flight_date
+    departure = _end("Dep", flight.scheduled_out, flight.best_departure, flight.origin, day)
+    arrival = _end("Arr", flight.scheduled_in, flight.best_arrival, flight.destination, day)
     lines = [
         flight_line(flight) + f", arrival {_delay(flight.arrival_delay_minutes)}.",
         departure + _place(flight.gate_origin, flight.terminal_origin) + ".",

@@ -19,6 +19,7 @@ from flight_agent.errors import (
     UnknownProviderError,
 )
 from flight_agent.flight_query import FlightQuery
+from flight_agent.irops import detect_disruptions
 from flight_agent.models import FlightStatusData
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools.payloads import (
@@ -33,18 +34,28 @@ from tools.payloads import (
 from tools.schemas import RELATIVE_DAYS, FlightRef
 
 
-def resolve_query(ref: FlightRef, now: dt.datetime) -> tuple[FlightQuery, str]:
-    """The query meant by ``ref``, with relative dates read at the origin (UTC without one)."""
-    text = ref.date or "today"
+def resolve_day(text: str | None, origin: str | None, now: dt.datetime) -> tuple[dt.date, str]:
+    """The local date meant by 'today', 'tomorrow', 'yesterday' or YYYY-MM-DD at ``origin``.
+
+    Relative dates are read in the origin's zone, or in UTC when no origin is known.
+
+    Returns:
+        The date and a note saying how it was read, e.g. 'today at LHR'.
+    """
+    text = text or "today"
     offset = RELATIVE_DAYS.get(text)
     if offset is None:
-        day, note = dt.date.fromisoformat(text), "as given"
-    else:
-        airport = find_airport(ref.origin) if ref.origin else None
-        zone = airport.zone if airport is not None else None
-        local_now = now.astimezone(zone) if zone is not None else now.astimezone(dt.UTC)
-        day = local_now.date() + dt.timedelta(days=offset)
-        note = f"{text} at {airport.code}" if airport is not None else f"{text} (UTC)"
+        return dt.date.fromisoformat(text), "as given"
+    airport = find_airport(origin) if origin else None
+    zone = airport.zone if airport is not None else None
+    local_now = now.astimezone(zone) if zone is not None else now.astimezone(dt.UTC)
+    day = local_now.date() + dt.timedelta(days=offset)
+    return day, (f"{text} at {airport.code}" if airport is not None else f"{text} (UTC)")
+
+
+def resolve_query(ref: FlightRef, now: dt.datetime) -> tuple[FlightQuery, str]:
+    """The query meant by ``ref``, with relative dates read at the origin (UTC without one)."""
+    day, note = resolve_day(ref.date, ref.origin, now)
     return FlightQuery.parse(ref.flight_number, day, origin=ref.origin), note
 
 
@@ -55,7 +66,7 @@ def resolved(query: FlightQuery, note: str) -> ResolvedFlight:
     )
 
 
-async def _lookup(
+async def lookup(
     service: EnhancedFlightMonitoringService, ref: FlightRef, *, batch: bool = False
 ) -> tuple[FlightQuery, str, FlightStatusData | None]:
     query, note = resolve_query(ref, service.clock.now())
@@ -75,7 +86,25 @@ async def _lookup(
     return query, note, record
 
 
-def _age(service: EnhancedFlightMonitoringService, record: FlightStatusData) -> float:
+async def found(
+    service: EnhancedFlightMonitoringService, ref: FlightRef, *, batch: bool = False
+) -> tuple[FlightQuery, str, FlightStatusData]:
+    """Like ``lookup``, but a flight no provider knows is an error.
+
+    Raises:
+        FlightNotFoundError: The providers agree there is no such flight on that date.
+    """
+    query, note, record = await lookup(service, ref, batch=batch)
+    if record is None:
+        raise FlightNotFoundError(
+            f"No provider knows {query.flight_id} on {query.flight_date.isoformat()} "
+            f"({note}). Check the flight number and the local departure date; a flight "
+            "number that flies several legs may need the origin airport."
+        )
+    return query, note, record
+
+
+def data_age(service: EnhancedFlightMonitoringService, record: FlightStatusData) -> float:
     return max(0.0, (service.clock.now() - record.fetched_at).total_seconds())
 
 
@@ -89,17 +118,12 @@ async def flight_status(
         FlightNotFoundError: The providers agree there is no such flight on that date.
         AllProvidersFailedError: No provider answered and no earlier copy exists.
     """
-    query, note, record = await _lookup(service, ref)
-    if record is None:
-        raise FlightNotFoundError(
-            f"No provider knows {query.flight_id} on {query.flight_date.isoformat()} "
-            f"({note}). Check the flight number and the local departure date; a flight "
-            "number that flies several legs may need the origin airport."
-        )
+    query, note, record = await found(service, ref)
     return FlightStatusResult(
         query=resolved(query, note),
         flight=record,
-        data_age_seconds=round(_age(service, record), 1),
+        disruptions=detect_disruptions(record, now=service.clock.now()),
+        data_age_seconds=round(data_age(service, record), 1),
         stale=record.stale,
     )
 
@@ -122,7 +146,7 @@ async def batch_status(
 
     async def one(index: int, ref: FlightRef) -> BatchItem:
         try:
-            query, note, record = await _lookup(service, ref, batch=True)
+            query, note, record = await lookup(service, ref, batch=True)
         except FlightDataError as error:
             return BatchItem(index=index, error_kind=error_kind(error), error=error.message)
         if record is None:

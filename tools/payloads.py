@@ -7,7 +7,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from flight_agent.models import FlightStatusData
+from flight_agent.irops import (
+    ConnectionAssessment,
+    Disruption,
+    InboundPrediction,
+    ItineraryFacts,
+    ProgrammeEffect,
+    RightsResult,
+)
+from flight_agent.models import FlightStatusData, ScheduledFlight
 
 ErrorKind = Literal["invalid_query", "not_found", "date_out_of_range", "providers_down"]
 
@@ -26,6 +34,9 @@ class FlightStatusResult(BaseModel):
 
     query: ResolvedFlight
     flight: FlightStatusData
+    disruptions: list[Disruption] = Field(
+        default_factory=list, description="What the record shows: delays, cancellation, ..."
+    )
     data_age_seconds: float = Field(description="Seconds since a provider gave this record")
     stale: bool = Field(description="True when served from the last known copy in an outage")
 
@@ -69,3 +80,45 @@ class ProviderHealthResult(BaseModel):
     """The providers in priority order."""
 
     providers: list[ProviderHealthEntry]
+
+
+class ConnectionResult(BaseModel):
+    """Whether a connection holds: both flights and the assessment against the MCT."""
+
+    inbound: FlightStatusData
+    onward: FlightStatusData
+    assessment: ConnectionAssessment
+
+
+class DisruptionReport(BaseModel):
+    """A flight's disruptions, the late-inbound prediction and airport programmes."""
+
+    query: ResolvedFlight
+    flight: FlightStatusData
+    disruptions: list[Disruption]
+    inbound: InboundPrediction | None = Field(
+        default=None, description="Predicted departure from the aircraft's previous flight"
+    )
+    programmes: list[ProgrammeEffect] = Field(
+        default_factory=list, description="FAA airport programmes holding the flight up"
+    )
+    data_age_seconds: float
+    stale: bool
+
+
+class RightsReport(BaseModel):
+    """What the traveller is owed under each regime, from the booking's legs."""
+
+    legs: list[FlightStatusData]
+    facts: ItineraryFacts
+    results: list[RightsResult]
+
+
+class AlternativesResult(BaseModel):
+    """Scheduled flights between two airports in a local time window."""
+
+    origin: str
+    destination: str
+    date: dt.date
+    window: str = Field(description="The local departure window searched, e.g. '14:00-22:00 GMT'")
+    flights: list[ScheduledFlight]

@@ -8,6 +8,7 @@ airline and airport codes, dates a provider can answer).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -91,3 +92,79 @@ class ProviderHealthInput(BaseModel):
         description="One provider's name, e.g. 'FlightAware' or 'Simulated'; omit for all.",
         max_length=64,
     )
+
+
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+MAX_LEGS = 6
+
+
+class CheckConnectionInput(BaseModel):
+    """Arguments of ``check_connection``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inbound: FlightRef = Field(description="The arriving flight, e.g. {'flight_number': 'BA117'}.")
+    onward: FlightRef = Field(
+        description="The departing flight the traveller connects to, e.g. {'flight_number': "
+        "'AA100', 'origin': 'JFK'}. Its origin should be the inbound flight's destination."
+    )
+
+
+class AssessDisruptionInput(FlightRef):
+    """Arguments of ``assess_disruption``."""
+
+
+class PassengerRightsInput(BaseModel):
+    """Arguments of ``passenger_rights``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flights: list[FlightRef] = Field(
+        description=(
+            f"Every leg of ONE booking in travel order (1 to {MAX_LEGS}), e.g. "
+            '[{"flight_number": "BA117", "date": "2026-11-29"}].'
+        ),
+        min_length=1,
+        max_length=MAX_LEGS,
+    )
+    cause: Literal["unknown", "carrier", "carrier_safety", "extraordinary"] = Field(
+        default="unknown",
+        description=(
+            "Why it happened, if the airline said: 'carrier' (technical, crew), "
+            "'carrier_safety' (required for safety), 'extraordinary' (weather, ATC, strikes "
+            "outside the airline), else 'unknown'."
+        ),
+    )
+    cancellation_notice_days: int | None = Field(
+        default=None,
+        ge=0,
+        le=365,
+        description="For a cancellation: how many days before departure the traveller was told.",
+    )
+
+
+class FindAlternativeFlightsInput(BaseModel):
+    """Arguments of ``find_alternative_flights``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    origin: str = Field(
+        description="Departure airport, IATA 'LHR' or ICAO 'EGLL'.", pattern=AIRPORT_PATTERN
+    )
+    destination: str = Field(
+        description="Arrival airport, IATA 'JFK' or ICAO 'KJFK'.", pattern=AIRPORT_PATTERN
+    )
+    date: str | None = Field(default=None, description=DATE_DESCRIPTION, pattern=DATE_PATTERN)
+    earliest: str = Field(
+        default="00:00",
+        description="Earliest local departure time at the origin, HH:MM, e.g. '14:00'.",
+        pattern=CLOCK_PATTERN,
+    )
+    latest: str = Field(
+        default="23:59",
+        description="Latest local departure time at the origin, HH:MM, e.g. '22:00'.",
+        pattern=CLOCK_PATTERN,
+    )
+    max_results: int = Field(default=5, ge=1, le=20, description="At most this many flights.")
+
+    _check_date = field_validator("date")(check_date)

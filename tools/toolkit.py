@@ -7,6 +7,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools.flight_tools import make_flight_tools
+from tools.irops_tools import make_irops_tools
 from tools.service_runner import ServiceRunner
 
 
@@ -33,7 +34,7 @@ class FlightToolkit(BaseToolkit):
 
     def get_tools(self) -> list[BaseTool]:
         """Every tool, in the order an agent should consider them."""
-        return make_flight_tools(self._runner)
+        return make_flight_tools(self._runner) + make_irops_tools(self._runner)
 
     def close(self) -> None:
         """Close the service and stop its loop."""

@@ -18,7 +18,7 @@ import httpx
 from flight_agent.airports import Airport, find_airport, resolve_airport
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDateOutOfRangeError, InvalidFlightQueryError
-from flight_agent.flight_query import FlightQuery, validate_airport_code
+from flight_agent.flight_query import FlightQuery, schedule_window
 from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
 from flight_agent.providers.http import DEFAULT_MAX_BODY_BYTES
 from flight_agent.providers.http_provider import HttpFlightDataProvider
@@ -34,7 +34,6 @@ from flight_agent.providers.mapping import (
 AEROAPI_BASE_URL = "https://aeroapi.flightaware.com/aeroapi"
 HISTORY_DAYS = 10
 FUTURE_DAYS = 2
-SCHEDULE_MAX_SPAN = timedelta(weeks=3)
 # Local dates run from UTC-12 to UTC+14: pad a UTC day by 14 h each side to cover any origin.
 _WINDOW_PAD = timedelta(hours=14)
 _EDGE_MARGIN = timedelta(minutes=1)
@@ -183,6 +182,9 @@ class FlightAwareProvider(HttpFlightDataProvider):
         clock: Time source.
     """
 
+    supports_lookup_by_id = True
+    supports_schedules = True
+
     key_env = "FLIGHTAWARE_API_KEY"
 
     def __init__(
@@ -298,14 +300,7 @@ class FlightAwareProvider(HttpFlightDataProvider):
             InvalidFlightQueryError: Unknown airports, naive or reversed times, or a window
                 wider than AeroAPI's three weeks.
         """
-        origin, destination = validate_airport_code(origin), validate_airport_code(destination)
-        for value in (start, end):
-            if value.tzinfo is None:
-                raise InvalidFlightQueryError("find_flights needs aware datetimes for the window")
-        if not start < end <= start + SCHEDULE_MAX_SPAN:
-            raise InvalidFlightQueryError(
-                "The schedule window must end after it starts and span at most 3 weeks."
-            )
+        origin, destination = schedule_window(origin, destination, start, end)
         self.require_key()
         response = await self.http.get_json(
             f"/schedules/{_iso(start)}/{_iso(end)}",

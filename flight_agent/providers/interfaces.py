@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import ClassVar, Self
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightDateOutOfRangeError, InvalidFlightQueryError
 from flight_agent.flight_query import FlightQuery, QueryLike, as_query
-from flight_agent.models import FlightStatus, FlightStatusData
+from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
 from flight_agent.providers.metrics import ProviderMetrics
 
 __all__ = [
@@ -68,6 +68,11 @@ class FlightDataProvider(ABC):
         max_concurrency: At most this many requests in flight for a batch.
         clock: Time source for metrics and date ranges.
     """
+
+    supports_lookup_by_id: ClassVar[bool] = False
+    """Whether ``get_flight_by_id`` works (e.g. to follow an ``inbound_flight_id``)."""
+    supports_schedules: ClassVar[bool] = False
+    """Whether ``find_flights`` works (published schedules, for alternative flights)."""
 
     def __init__(
         self,
@@ -164,6 +169,16 @@ class FlightDataProvider(ABC):
                     return QueryOutcome(query, error=error)
 
         return list(await asyncio.gather(*(one(query) for query in parsed)))
+
+    async def get_flight_by_id(self, provider_flight_id: str) -> FlightStatusData | None:
+        """One flight by this provider's own id; see ``supports_lookup_by_id``."""
+        raise NotImplementedError(f"{self.name} cannot look flights up by id")
+
+    async def find_flights(
+        self, origin: str, destination: str, start: datetime, end: datetime
+    ) -> list[ScheduledFlight]:
+        """Scheduled flights departing in [start, end); see ``supports_schedules``."""
+        raise NotImplementedError(f"{self.name} has no schedules")
 
     async def health_check(self) -> ProviderHealth:
         """Probe the provider once with its cheapest call."""

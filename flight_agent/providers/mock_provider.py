@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from flight_agent.airports import get_airport
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, InvalidFlightQueryError
-from flight_agent.flight_query import FlightQuery, validate_airport_code
+from flight_agent.flight_query import FlightQuery, schedule_window
 from flight_agent.models import FlightStatusData, ScheduledFlight
 from flight_agent.providers.interfaces import FlightDataProvider
 from flight_agent.providers.mapping import choose_leg
@@ -39,7 +39,6 @@ __all__ = ["MockFlightDataProvider", "Scenario", "lognormal_latency"]
 
 HISTORY_DAYS = 30
 FUTURE_DAYS = 330
-SCHEDULE_MAX_SPAN = timedelta(weeks=3)  # the same limit as FlightAware's schedules
 _PROVIDER_FLIGHT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
@@ -66,6 +65,9 @@ class MockFlightDataProvider(FlightDataProvider):
         simulator: The deterministic flight world.
         faults: The fault injector.
     """
+
+    supports_lookup_by_id = True
+    supports_schedules = True
 
     def __init__(
         self,
@@ -189,14 +191,7 @@ class MockFlightDataProvider(FlightDataProvider):
             InvalidFlightQueryError: Unknown airports, naive or reversed times, or a window
                 wider than three weeks.
         """
-        origin, destination = validate_airport_code(origin), validate_airport_code(destination)
-        for value in (start, end):
-            if value.tzinfo is None:
-                raise InvalidFlightQueryError("find_flights needs aware datetimes for the window")
-        if not start < end <= start + SCHEDULE_MAX_SPAN:
-            raise InvalidFlightQueryError(
-                "The schedule window must end after it starts and span at most 3 weeks."
-            )
+        origin, destination = schedule_window(origin, destination, start, end)
         await self._call()
         departure, arrival = get_airport(origin), get_airport(destination)
         if departure.iata is None or arrival.iata is None:

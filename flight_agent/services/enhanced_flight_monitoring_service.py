@@ -19,13 +19,21 @@ from typing import Any, Self
 from flight_agent.cache import FlightCache, MemoryCache, RedisCache, TtlPolicy
 from flight_agent.cache.redis_cache import fail_fast_client
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-from flight_agent.errors import FlightDataError, InvalidFlightQueryError
-from flight_agent.flight_query import FlightQuery, QueryLike, as_query
-from flight_agent.models import FlightStatusData
+from flight_agent.errors import (
+    AllProvidersFailedError,
+    FlightDataError,
+    InvalidFlightQueryError,
+    ProviderError,
+)
+from flight_agent.flight_query import FlightQuery, QueryLike, as_query, schedule_window
+from flight_agent.irops import NasStatus
+from flight_agent.models import Attempt, FlightStatusData, ScheduledFlight
 from flight_agent.monitoring import ChangeCallback, FlightChange, WatchState
 from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.providers.failover_manager import FailoverManager
 from flight_agent.providers.interfaces import FlightDataProvider, ProviderHealth, QueryOutcome
+from flight_agent.providers.metrics import outcome_of
+from flight_agent.resilience.breaker import BreakerState
 from flight_agent.resilience.shared_state import SharedBreakerState
 from flight_agent.services.flight_monitor import FlightMonitor
 from flight_agent.services.provider_factory import build_providers
@@ -92,6 +100,8 @@ class EnhancedFlightMonitoringService:
         self.lookup = StatusLookup(
             self.failover_manager.fetch, self.cache, ttl_policy, clock=self.clock
         )
+        self.nas_status: NasStatus | None = None
+        """The FAA airport programmes in force, when a NAS status feed has been loaded."""
         self.monitor = FlightMonitor(
             self.lookup,
             redis=self._redis,
@@ -156,6 +166,56 @@ class EnhancedFlightMonitoringService:
                 return QueryOutcome(query, error=error)
 
         return list(await asyncio.gather(*(one(query) for query in parsed)))
+
+    async def get_inbound_flight(self, record: FlightStatusData) -> FlightStatusData | None:
+        """The aircraft's previous flight, from the provider that gave ``record``.
+
+        Returns:
+            The inbound record, or None when the record names none, its provider cannot look
+            flights up by id, or the lookup fails (the inbound is a refinement, not a must).
+        """
+        provider = self._provider_named(record.source)
+        if record.inbound_flight_id is None or provider is None:
+            return None
+        if not provider.supports_lookup_by_id:
+            return None
+        try:
+            return await provider.get_flight_by_id(record.inbound_flight_id)
+        except FlightDataError as error:
+            logger.info("inbound flight of %s unavailable: %s", record.flight_id, error)
+            return None
+
+    async def find_alternative_flights(
+        self, origin: str, destination: str, start: datetime, end: datetime
+    ) -> list[ScheduledFlight]:
+        """Scheduled flights from ``origin`` to ``destination`` departing in [start, end).
+
+        Providers with schedules are asked in priority order, skipping open circuits; the
+        first answer wins.
+
+        Raises:
+            InvalidFlightQueryError: Unknown airports or a bad window.
+            AllProvidersFailedError: No provider with schedules answered.
+        """
+        schedule_window(origin, destination, start, end)
+        attempts: list[Attempt] = []
+        for provider in self.failover_manager.providers:
+            if not provider.supports_schedules:
+                continue
+            if self.failover_manager.breaker(provider.name).state == BreakerState.OPEN:
+                attempts.append(Attempt(provider=provider.name, outcome="circuit_open"))
+                continue
+            try:
+                return await provider.find_flights(origin, destination, start, end)
+            except ProviderError as error:
+                attempts.append(Attempt(provider=provider.name, outcome=outcome_of(error)))
+        raise AllProvidersFailedError(
+            "no provider with schedules answered" if attempts else "no provider has schedules",
+            attempts=attempts,
+        )
+
+    def _provider_named(self, name: str) -> FlightDataProvider | None:
+        return next((p for p in self.failover_manager.providers if p.name == name), None)
 
     # ----- monitoring -------------------------------------------------------------------------
 

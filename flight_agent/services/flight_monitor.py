@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightNotFoundError
 from flight_agent.flight_query import FlightQuery
-from flight_agent.models import DISRUPTION_DELAY_MINUTES
+from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData
 from flight_agent.monitoring import (
     ChangeFeed,
     FlightChange,
@@ -119,6 +119,16 @@ class FlightMonitor:
         states = await self.store.list_all()
         self.watched_count = len(states)
         return states
+
+    async def last_snapshot(self, query: FlightQuery) -> FlightStatusData | None:
+        """The record of the monitor's last poll of a watched flight (None if not watched)."""
+        watch = Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
+        try:
+            state = await self.store.get(watch.key)
+        except (RedisError, OSError) as error:
+            logger.warning("watch store unavailable: %s", error)
+            return None
+        return state.last_snapshot if state is not None else None
 
     async def poll_due(self) -> list[FlightChange]:
         """One pass: poll every due flight this worker can claim; return the changes found."""

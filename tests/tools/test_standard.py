@@ -74,3 +74,66 @@ class TestProviderHealthUnit(ProviderHealthCase, ToolsUnitTests):
 
 class TestProviderHealthIntegration(ProviderHealthCase, ToolsIntegrationTests):
     """Standard invocation checks of provider_health."""
+
+
+class CheckConnectionCase(StandardCase):
+    name = "check_connection"
+    example: ClassVar[dict[str, Any]] = {
+        "inbound": {"flight_number": "BA117", "date": "2026-11-29"},
+        "onward": {"flight_number": "AA100", "date": "2026-11-29", "origin": "JFK"},
+    }
+
+
+class AssessDisruptionCase(StandardCase):
+    name = "assess_disruption"
+    example: ClassVar[dict[str, Any]] = {"flight_number": "QF1", "date": "2026-11-29"}
+
+
+class PassengerRightsCase(StandardCase):
+    name = "passenger_rights"
+    example: ClassVar[dict[str, Any]] = {
+        "flights": [{"flight_number": "AF6", "date": "2026-11-28"}],
+        "cause": "unknown",
+    }
+
+
+class FindAlternativeFlightsCase(StandardCase):
+    name = "find_alternative_flights"
+    example: ClassVar[dict[str, Any]] = {
+        "origin": "LHR",
+        "destination": "JFK",
+        "date": "2026-11-29",
+        "earliest": "12:00",
+    }
+
+
+class TestCheckConnectionUnit(CheckConnectionCase, ToolsUnitTests):
+    """Standard unit checks of check_connection."""
+
+
+class TestCheckConnectionIntegration(CheckConnectionCase, ToolsIntegrationTests):
+    """Standard invocation checks of check_connection."""
+
+
+class TestAssessDisruptionUnit(AssessDisruptionCase, ToolsUnitTests):
+    """Standard unit checks of assess_disruption."""
+
+
+class TestAssessDisruptionIntegration(AssessDisruptionCase, ToolsIntegrationTests):
+    """Standard invocation checks of assess_disruption."""
+
+
+class TestPassengerRightsUnit(PassengerRightsCase, ToolsUnitTests):
+    """Standard unit checks of passenger_rights."""
+
+
+class TestPassengerRightsIntegration(PassengerRightsCase, ToolsIntegrationTests):
+    """Standard invocation checks of passenger_rights."""
+
+
+class TestFindAlternativeFlightsUnit(FindAlternativeFlightsCase, ToolsUnitTests):
+    """Standard unit checks of find_alternative_flights."""
+
+
+class TestFindAlternativeFlightsIntegration(FindAlternativeFlightsCase, ToolsIntegrationTests):
+    """Standard invocation checks of find_alternative_flights."""

@@ -1,0 +1,175 @@
+"""What every passenger-rights function returns, and rule sets keyed by flight date.
+
+Each regime keeps a ``RuleBook``: dated editions of its rules. The edition in force on the flight
+date decides, so a reform is one more edition and old flights keep their old results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+R = TypeVar("R")
+
+
+class Regime(StrEnum):
+    """A passenger-rights regime."""
+
+    EU261 = "EU261"
+    UK261 = "UK261"
+    US_DOT = "US DOT"
+    CANADA_APPR = "Canada APPR"
+
+
+class Applicability(StrEnum):
+    """Whether a regime covers the trip."""
+
+    APPLIES = "applies"
+    NOT_APPLICABLE = "not_applicable"
+    UNKNOWN = "unknown"
+
+
+class Confidence(StrEnum):
+    """How far the result can be relied on."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+_CONFIDENCE_ORDER = (Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)
+
+
+def lowest(*levels: Confidence) -> Confidence:
+    """The weakest of several confidence levels."""
+    return min(levels, key=_CONFIDENCE_ORDER.index)
+
+
+@dataclass(frozen=True)
+class RuleBook(Generic[R]):
+    """Editions of one regime's rules, each with the first flight date it governs."""
+
+    editions: tuple[tuple[date, R], ...]
+
+    def on(self, day: date) -> R | None:
+        """The edition in force on a flight date, or None before the first one.
+
+        Args:
+            day: The flight date.
+        """
+        in_force = [(start, rules) for start, rules in self.editions if start <= day]
+        return max(in_force, key=lambda edition: edition[0])[1] if in_force else None
+
+    def amended(self, start: date, rules: R) -> RuleBook[R]:
+        """A book with one more edition (a reform) from ``start`` on.
+
+        Args:
+            start: First flight date the new edition governs.
+            rules: The new edition.
+        """
+        return RuleBook((*self.editions, (start, rules)))
+
+
+def tier_amount(tiers: tuple[tuple[int, int], ...], delay_minutes: int) -> int:
+    """The amount of the highest tier a delay reaches.
+
+    Args:
+        tiers: ``(minimum delay in minutes, amount)`` pairs.
+        delay_minutes: The delay.
+
+    Returns:
+        The amount, 0 when no tier is reached.
+    """
+    return max((amount for minimum, amount in tiers if delay_minutes >= minimum), default=0)
+
+
+class RightsResult(BaseModel):
+    """What one regime says the passenger is owed for one trip.
+
+    ``amount`` is the compensation owed under the rules (0 when none, None when the facts do not
+    allow an answer; ``reasons`` then says what is missing). ``reduced_amount`` is what the
+    carrier may pay instead where a reduction may apply.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    regime: Regime
+    rules: str = Field(description="The edition of the rules applied, e.g. 'EU261 (2004)'")
+    applicability: Applicability
+    reasons: tuple[str, ...] = Field(description="Why the regime applies or not, and the outcome")
+    currency: str
+    amount: int | None
+    reduced_amount: int | None = None
+    care: tuple[str, ...] = Field(default=(), description="Care owed: meals, calls, hotel")
+    refund: tuple[str, ...] = Field(default=(), description="Refund and re-routing rights")
+    legal_basis: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    confidence: Confidence
+    distance_km: float | None = Field(default=None, description="Great-circle distance used")
+    arrival_delay_minutes: int | None = Field(
+        default=None, description="Gate arrival delay at the final destination used"
+    )
+
+    @property
+    def summary(self) -> str:
+        """One line: regime, outcome and amount."""
+        if self.applicability is not Applicability.APPLIES:
+            return f"{self.regime}: {self.applicability.replace('_', ' ')} ({self.reasons[0]})"
+        if self.amount is None:
+            return f"{self.regime}: amount unknown ({self.reasons[-1]})"
+        reduced = (
+            f" (the carrier may reduce it to {self.currency} {self.reduced_amount})"
+            if self.reduced_amount is not None
+            else ""
+        )
+        return f"{self.regime}: {self.currency} {self.amount}{reduced}"
+
+
+def unanswerable(
+    regime: Regime, rules: str, currency: str, applicability: Applicability, reason: str
+) -> RightsResult:
+    """A result that stops at scope: not applicable, or unknown for want of a fact.
+
+    Args:
+        regime: The regime asked about.
+        rules: The edition of the rules (or why none applies).
+        currency: The regime's currency.
+        applicability: ``NOT_APPLICABLE`` or ``UNKNOWN``.
+        reason: Why.
+    """
+    known = applicability is Applicability.NOT_APPLICABLE
+    return RightsResult(
+        regime=regime,
+        rules=rules,
+        applicability=applicability,
+        reasons=(reason,),
+        currency=currency,
+        amount=0 if known else None,
+        confidence=Confidence.HIGH if known else Confidence.LOW,
+    )
+
+
+@dataclass(frozen=True)
+class TarmacRule:
+    """How long passengers may be held on the tarmac before the carrier must let them off.
+
+    Attributes:
+        regime: The regime the limit comes from.
+        legal_basis: Citation.
+        domestic_limit: Limit for domestic flights, from door closure (departure) or touchdown
+            (arrival).
+        international_limit: Limit for international flights.
+        extension: Extra time allowed when take-off is imminent.
+        food_water_after: When food and water are due, if the rule says.
+    """
+
+    regime: Regime
+    legal_basis: str
+    domestic_limit: timedelta
+    international_limit: timedelta
+    extension: timedelta = timedelta(0)
+    food_water_after: timedelta | None = None

@@ -1,0 +1,103 @@
+"""The IROPS tool operations: connections, disruptions, passenger rights, alternatives.
+
+Each fetches what it needs through the service (cached, with failover) and hands the records
+to the deterministic rules engine (``flight_agent.irops``); nothing here decides a rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from flight_agent.airports import get_airport
+from flight_agent.errors import InvalidFlightQueryError
+from flight_agent.irops import (
+    Cause,
+    ItineraryFacts,
+    assess_connection,
+    assess_rights,
+    detect_disruptions,
+    predict_departure,
+    programme_effects,
+)
+from flight_agent.services import EnhancedFlightMonitoringService
+from tools.operations import data_age, found, resolve_day, resolved
+from tools.payloads import AlternativesResult, ConnectionResult, DisruptionReport, RightsReport
+from tools.schemas import FindAlternativeFlightsInput, FlightRef, PassengerRightsInput
+
+
+async def check_connection(
+    service: EnhancedFlightMonitoringService, inbound: FlightRef, onward: FlightRef
+) -> ConnectionResult:
+    """Both flights, and whether the connection holds against the minimum connection time."""
+    (_, _, arriving), (_, _, departing) = await asyncio.gather(
+        found(service, inbound, batch=True), found(service, onward, batch=True)
+    )
+    return ConnectionResult(
+        inbound=arriving, onward=departing, assessment=assess_connection(arriving, departing)
+    )
+
+
+async def assess_disruption(
+    service: EnhancedFlightMonitoringService, ref: FlightRef
+) -> DisruptionReport:
+    """A flight's disruptions (changes since the monitor's last look), the late-inbound
+    prediction from the aircraft's previous flight, and FAA programmes when a feed is loaded."""
+    query, note, record = await found(service, ref)
+    inbound = await service.get_inbound_flight(record)
+    previous = await service.monitor.last_snapshot(query)
+    nas = service.nas_status
+    return DisruptionReport(
+        query=resolved(query, note),
+        flight=record,
+        disruptions=detect_disruptions(record, previous, now=service.clock.now(), inbound=inbound),
+        inbound=predict_departure(record, inbound) if inbound is not None else None,
+        programmes=list(programme_effects(record, nas)) if nas is not None else [],
+        data_age_seconds=round(data_age(service, record), 1),
+        stale=record.stale,
+    )
+
+
+async def passenger_rights(
+    service: EnhancedFlightMonitoringService, args: PassengerRightsInput
+) -> RightsReport:
+    """Every regime's verdict on the booking, from its legs' records and the stated facts."""
+    answers = await asyncio.gather(*(found(service, ref, batch=True) for ref in args.flights))
+    legs = [record for _, _, record in answers]
+    stated: dict[str, object] = {"cause": Cause(args.cause)}
+    first_out = legs[0].scheduled_out
+    if args.cancellation_notice_days is not None and first_out is not None:
+        stated["notified_at"] = first_out - dt.timedelta(days=args.cancellation_notice_days)
+    facts = ItineraryFacts.from_legs(legs, **stated)
+    return RightsReport(legs=legs, facts=facts, results=list(assess_rights(facts)))
+
+
+async def alternative_flights(
+    service: EnhancedFlightMonitoringService, args: FindAlternativeFlightsInput
+) -> AlternativesResult:
+    """Scheduled flights between two airports departing in a local time window, earliest first.
+
+    Raises:
+        InvalidFlightQueryError: Unknown airports or a window that ends before it starts.
+    """
+    origin, destination = get_airport(args.origin), get_airport(args.destination)
+    day, _ = resolve_day(args.date, origin.code, service.clock.now())
+    zone = origin.zone or dt.UTC
+    start = dt.datetime.combine(day, dt.time.fromisoformat(args.earliest), zone)
+    end = dt.datetime.combine(day, dt.time.fromisoformat(args.latest), zone)
+    end += dt.timedelta(minutes=1)
+    if end <= start:
+        raise InvalidFlightQueryError(
+            f"The window {args.earliest}-{args.latest} ends before it starts; "
+            "give earliest before latest (local times at the origin)."
+        )
+    flights = await service.find_alternative_flights(
+        origin.code, destination.code, start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    )
+    return AlternativesResult(
+        origin=origin.code,
+        destination=destination.code,
+        date=day,
+        window=f"{args.earliest}-{args.latest} {start:%Z}",
+        flights=sorted(flights, key=lambda f: f.scheduled_out)[: args.max_results],
+    )
