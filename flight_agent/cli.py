@@ -1,129 +1,309 @@
-"""The ``flight-agent`` command line: flight status from the simulated or a real provider."""
+"""The ``flight-agent`` command line: flight status, batches, provider health, watching, MCP.
+
+Every command but the ``run`` demo works on the service (``EnhancedFlightMonitoringService``),
+which ``service_factory`` builds from settings (provider keys, ``REDIS_URL``; the simulated
+provider without keys); tests replace ``service_factory``. Read commands take ``--json`` and
+then print the tools' payloads (``model_dump(mode="json")``) on stdout; messages and errors go
+to stderr, one line each, never a traceback.
+
+Exit codes:
+    0: every flight answered; a stale copy served during an outage is flagged and still 0.
+    1: some flight is unknown to the providers.
+    2: bad input (designator, date, airport, file, option).
+    3: some flight had no answer at all: every provider failed and nothing was cached
+       (``health``: no provider passed its probe).
+
+When several apply, the first of 2, 3, 1 wins.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
+from rich.progress import Progress
+from rich.text import Text
 
+from flight_agent import cli_agent, cli_render, cli_watch
+from flight_agent.cli_common import (
+    DateOption,
+    JsonOption,
+    OriginOption,
+    console,
+    error_text,
+    exit_code,
+    fail,
+    flight_ref,
+    lookup_all,
+    print_json,
+    read_flights,
+    sort_out,
+    stderr,
+)
 from flight_agent.errors import FlightDataError
-from flight_agent.flight_query import FlightQuery
-from flight_agent.models import FlightStatusData, format_local
-from flight_agent.providers.aerodatabox_provider import AeroDataBoxProvider
-from flight_agent.providers.aviationstack_provider import AviationStackProvider
-from flight_agent.providers.flightaware_provider import FlightAwareProvider
-from flight_agent.providers.interfaces import FlightDataProvider, QueryOutcome
-from flight_agent.providers.mock_provider import MockFlightDataProvider
+from flight_agent.mcp_server import InsecureBindError, build_mcp_server
+from flight_agent.monitoring import FlightChange
+from flight_agent.providers.interfaces import ProviderHealth
+from flight_agent.services import EnhancedFlightMonitoringService
+from tools import formatting, operations
+from tools.payloads import (
+    BatchItem,
+    BatchStatusResult,
+    ErrorKind,
+    FlightStatusResult,
+    ProviderHealthResult,
+)
+from tools.schemas import FlightRef
 
-app = typer.Typer(help="Airline IROPS toolkit: flight status with failover-ready providers.")
-console = Console()
+T = TypeVar("T")
 
-SAMPLE_FLIGHTS: dict[str, str] = {
-    "BA117": "on_time",
-    "AA100": "major_delay",
-    "LH400": "cancelled",
-    "UA901": "diverted",
-    "QF1": "late_inbound",
-    "U2 8001": "gate_change",
-    "AF6": "minor_delay",
-}
-"""The demo's flights and the scenario the simulated provider plays for each."""
+app = typer.Typer(help="Airline IROPS toolkit: flight status with provider failover.")
 
-PROVIDERS = {
-    "mock": MockFlightDataProvider,
-    "flightaware": FlightAwareProvider,
-    "aerodatabox": AeroDataBoxProvider,
-    "aviationstack": AviationStackProvider,
-}
+service_factory: Callable[[], EnhancedFlightMonitoringService] = EnhancedFlightMonitoringService
+"""Builds each command's service, inside the command's event loop (tests replace it)."""
+
+PROGRESS_THRESHOLD = 20
+"""Batches larger than this show a progress bar (on stderr)."""
 
 
-def _delay(minutes: int | None) -> str:
-    if minutes is None:
-        return "-"
-    return f"{minutes:+d} min"
+@asynccontextmanager
+async def open_service() -> AsyncIterator[EnhancedFlightMonitoringService]:
+    """A service from ``service_factory``, closed on the way out."""
+    service = service_factory()
+    try:
+        yield service
+    finally:
+        await service.aclose()
 
 
-def _row(flight: FlightStatusData) -> tuple[str, ...]:
-    departure = flight.actual_out or flight.estimated_out
-    diverted = f" -> {flight.diverted_to.code}" if flight.diverted_to else ""
-    return (
-        flight.flight_id,
-        flight.route + diverted,
-        format_local(flight.scheduled_out, flight.origin),
-        format_local(departure, flight.origin) if departure else "-",
-        flight.status.value + (" (disrupted)" if flight.is_disrupted else ""),
-        _delay(flight.departure_delay_minutes),
-        flight.gate_origin or "-",
-        flight.source,
-    )
-
-
-def _table(outcomes: list[QueryOutcome]) -> Table:
-    table = Table(title="Flight status", show_lines=False)
-    for column in ("flight", "route", "scheduled out", "out (est/actual)", "status", "delay"):
-        table.add_column(column)
-    table.add_column("gate")
-    table.add_column("source")
-    for outcome in outcomes:
-        if outcome.result is not None:
-            table.add_row(*_row(outcome.result))
-        else:
-            reason = str(outcome.error) if outcome.error else "not found"
-            table.add_row(outcome.query.flight_id, "-", "-", "-", reason, "-", "-", "-")
-    return table
-
-
-async def _statuses(provider: FlightDataProvider, queries: list[FlightQuery]) -> list[QueryOutcome]:
-    async with provider:
-        return await provider.get_flight_statuses(queries)
+def run_async(main: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine; a flight error that escapes it ends the command."""
+    try:
+        return asyncio.run(main)
+    except FlightDataError as error:
+        fail(error_text(error), exit_code([operations.error_kind(error)]))
 
 
 @app.command()
-def run() -> None:
-    """Show sample flights, including disrupted ones, from the simulated provider."""
-    today = datetime.now(UTC).date()
-    provider = MockFlightDataProvider("Simulated", scenarios=SAMPLE_FLIGHTS)
-    queries = [FlightQuery.parse(ident, today) for ident in SAMPLE_FLIGHTS]
-    outcomes = asyncio.run(_statuses(provider, queries))
-    console.print(_table(outcomes))
-    console.print(
-        "[dim]Simulated data: no API keys are needed. Set FLIGHTAWARE_API_KEY and use "
-        "`flight-agent status FLIGHT --provider flightaware` for live data.[/dim]"
-    )
+def run(
+    reject: Annotated[
+        bool, typer.Option("--reject", help="Answer the approval request with a rejection.")
+    ] = False,
+) -> None:
+    """The IROPS agent over a disrupted itinerary on simulated data (the primary provider down)."""
+    cli_agent.run_demo_command(approve=not reject)
+
+
+@app.command()
+def chat(
+    thread: Annotated[str, typer.Option(help="Conversation id; one memory per id.")] = "cli",
+) -> None:
+    """Talk to the IROPS chat agent (offline model unless FLIGHT_AGENT_MODEL is set)."""
+    cli_agent.chat_loop(thread)
+
+
+@app.command()
+def assess(
+    path: Annotated[Path, typer.Argument(help="Itinerary YAML: itinerary: [{flight_number, ...}]")],
+    as_json: JsonOption = False,
+) -> None:
+    """Disruptions, connections and passenger rights of a booking (no model involved)."""
+    trip = cli_agent.read_itinerary(path)
+
+    async def main() -> cli_agent.AssessResult:
+        async with open_service() as service:
+            return await cli_agent.assess_itinerary(service, trip)
+
+    raise typer.Exit(cli_agent.show_assessment(run_async(main()), as_json))
+
+
+async def _statuses_of(refs: list[FlightRef]) -> list[FlightStatusResult | FlightDataError]:
+    async with open_service() as service:
+        return await lookup_all(service, refs)
 
 
 @app.command()
 def status(
     flights: Annotated[list[str], typer.Argument(help="Designators, e.g. BA117 'U2 1234'.")],
-    on: Annotated[
-        str | None, typer.Option("--date", help="Local departure date YYYY-MM-DD (default today).")
-    ] = None,
-    origin: Annotated[
-        str | None, typer.Option(help="Departure airport (IATA/ICAO) for multi-leg flights.")
-    ] = None,
-    provider: Annotated[str, typer.Option(help=f"One of: {', '.join(PROVIDERS)}.")] = "mock",
+    on: DateOption = None,
+    origin: OriginOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Show the status of one or more flights."""
+    """Show the status of one or more flights (JSON: a list of flight results)."""
+    refs = [flight_ref(flight, on, origin) for flight in flights]
+    results, kinds = sort_out(refs, run_async(_statuses_of(refs)))
+    if as_json:
+        print_json([result.model_dump(mode="json") for result in results])
+    elif results:
+        console.print(cli_render.status_table(results))
+        for line in cli_render.disruption_lines(results):
+            console.print(line)
+        if any(result.stale for result in results):
+            console.print(Text("STALE: every provider failed; showing the last copy.", "yellow"))
+    raise typer.Exit(exit_code(kinds))
+
+
+async def _batch(
+    refs: list[FlightRef], advance: Callable[[], None] = lambda: None
+) -> BatchStatusResult:
+    """``batch_status`` one flight at a time (all at once), calling ``advance`` after each."""
+    async with open_service() as service:
+
+        async def one(index: int, ref: FlightRef) -> BatchItem:
+            item = (await operations.batch_status(service, [ref])).items[0]
+            advance()
+            return item.model_copy(update={"index": index})
+
+        items = list(await asyncio.gather(*(one(i, ref) for i, ref in enumerate(refs))))
+    return BatchStatusResult(
+        items=items,
+        found=sum(item.flight is not None for item in items),
+        failed=sum(item.flight is None for item in items),
+        stale=sum(item.flight is not None and item.flight.stale for item in items),
+    )
+
+
+@app.command()
+def batch(
+    flights: Annotated[
+        list[str] | None, typer.Argument(help="Designators, e.g. BA117 AA100.")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="One designator a line, optional ',date,origin' columns; '#' comments.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
+    on: DateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Status of many flights: one row each; one failure spoils no other."""
+    if bool(flights) == (file is not None):
+        fail("Give flight designators or --file PATH (one of them).", 2)
+    refs = read_flights(file, on) if file else [flight_ref(f, on, None) for f in flights or []]
+    if len(refs) > PROGRESS_THRESHOLD:
+        with Progress(console=stderr, transient=True) as progress:
+            task = progress.add_task("Fetching", total=len(refs))
+            result = run_async(_batch(refs, lambda: progress.advance(task)))
+    else:
+        result = run_async(_batch(refs))
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        console.print(cli_render.batch_table(result))
+    raise typer.Exit(exit_code(item.error_kind for item in result.items if item.error_kind))
+
+
+async def _health() -> tuple[ProviderHealthResult, list[ProviderHealth]]:
+    async with open_service() as service:
+        probes = await service.force_health_check()
+        return operations.provider_health(service), list(probes.values())
+
+
+@app.command()
+def health(as_json: JsonOption = False) -> None:
+    """Probe every provider, then show its circuit state, success rate, latency and errors."""
+    result, probes = run_async(_health())
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        console.print(cli_render.health_table(result))
+    if not any(probe.healthy for probe in probes):
+        failures = "; ".join(f"{p.provider}: {p.detail or 'failed'}" for p in probes)
+        fail(f"No provider passed its health probe ({failures}).", 3)
+
+
+def print_change(change: FlightChange, as_json: bool) -> None:
+    """One change: a line for people, or a JSON line."""
+    if as_json:
+        typer.echo(change.model_dump_json())
+    else:
+        console.print(cli_render.change_line(change))
+
+
+async def _watch(
+    refs: list[FlightRef], max_events: int | None, seconds: float | None, as_json: bool
+) -> list[ErrorKind]:
+    """Check the flights, then print their changes; the kinds of failure if any cannot be."""
+    async with open_service() as service:
+        results, kinds = sort_out(refs, await lookup_all(service, refs))
+        if kinds:
+            return kinds
+        for result in results:
+            stderr.print(Text(f"Watching {formatting.flight_line(result.flight)}", style="dim"))
+        seen: list[FlightChange] = []
+
+        def emit(change: FlightChange) -> None:
+            seen.append(change)
+            print_change(change, as_json)
+
+        await service.start()
+        flights = [result.query for result in results]
+        try:
+            await cli_watch.follow(service, flights, emit, max_events=max_events, seconds=seconds)
+        except TimeoutError:
+            note = f"Stopped after {seconds:g} s, {len(seen)} change(s)."
+            stderr.print(Text(note, style="dim"))
+        return []
+
+
+@app.command()
+def watch(
+    flights: Annotated[list[str], typer.Argument(help="Designators, e.g. BA117 AA100.")],
+    on: DateOption = None,
+    origin: OriginOption = None,
+    max_events: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many change events.")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(min=0, help="Stop after this many seconds.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Watch flights and print each change as it is detected, until Ctrl-C (--json: JSON lines)."""
+    refs = [flight_ref(flight, on, origin) for flight in flights]
     try:
-        day = date.fromisoformat(on) if on else datetime.now(UTC).date()
-    except ValueError:
-        console.print(f"[red]--date {on!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-29.[/red]")
-        raise typer.Exit(2) from None
-    if provider not in PROVIDERS:
-        console.print(
-            f"[red]Unknown provider {provider!r}; use one of {', '.join(PROVIDERS)}.[/red]"
-        )
-        raise typer.Exit(2)
+        kinds = run_async(_watch(refs, max_events, timeout, as_json))
+    except KeyboardInterrupt:
+        kinds = []
+    raise typer.Exit(exit_code(kinds))
+
+
+class McpTransport(StrEnum):
+    """The MCP transports the server speaks."""
+
+    STDIO = "stdio"
+    HTTP = "http"
+
+
+@app.command()
+def mcp(
+    transport: Annotated[McpTransport, typer.Option(help="stdio or streamable HTTP.")] = (
+        McpTransport.STDIO
+    ),
+    host: Annotated[
+        str, typer.Option(help="HTTP interface; off loopback FLIGHT_AGENT_MCP_TOKEN is required.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="HTTP port.")] = 8000,
+) -> None:
+    """Serve the flight tools over MCP (stdio, or streamable HTTP at /mcp)."""
+    server = build_mcp_server(host=host, port=port, factory=service_factory)
     try:
-        queries = [FlightQuery.parse(flight, day, origin=origin) for flight in flights]
-    except FlightDataError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from None
-    outcomes = asyncio.run(_statuses(PROVIDERS[provider](), queries))
-    console.print(_table(outcomes))
-    if any(not outcome.ok for outcome in outcomes):
-        raise typer.Exit(1)
+        asyncio.run(server.serve(transport.value))
+    except InsecureBindError as error:
+        fail(str(error), 2)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    app()

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from flight_agent.airports import Airport
 
@@ -130,6 +130,14 @@ class FlightStatusData(BaseModel):
     attempts: tuple[Attempt, ...] = Field(
         default=(), description="The calls made to answer this request, in order (provenance)"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        """Accept the record's own JSON back: ``is_disrupted`` is derived, not stored."""
+        if isinstance(data, dict) and "is_disrupted" in data:
+            return {key: value for key, value in data.items() if key != "is_disrupted"}
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     flight_agent_model: str | None = Field(
         default=None, description="LangChain chat model, e.g. openai:gpt-4.1-mini; offline if unset"
     )
+    flight_agent_mcp_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token the MCP HTTP server requires; needed to bind off loopback",
+    )
 
     @staticmethod
     def secret(value: SecretStr | None) -> str | None:

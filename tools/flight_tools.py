@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from flight_agent.errors import FlightDataError
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools import formatting, operations
-from tools.errors import tool_error
+from tools.errors import invalid_arguments, tool_error
 from tools.schemas import (
     MAX_BATCH,
     BatchStatusInput,
@@ -37,7 +37,7 @@ GET_FLIGHT_STATUS = (
     "For two or more flights use batch_status; for connections use check_connection."
 )
 BATCH_STATUS = (
-    f"Status of several flights (2 to {MAX_BATCH}) in one call, e.g. every leg of an "
+    f"Status of several flights (up to {MAX_BATCH}) in one call, e.g. every leg of an "
     "itinerary or a list of departures. Each flight answers on its own line; one unknown or "
     "failed flight does not spoil the others. For a single flight use get_flight_status."
 )
@@ -89,6 +89,7 @@ def structured_tool(
         args_schema=schema,
         response_format="content_and_artifact",
         handle_tool_error=True,
+        handle_validation_error=invalid_arguments(schema),
     )
 
 

@@ -70,7 +70,7 @@ def flight_summary(result: FlightStatusResult) -> str:
     if flight.aircraft_type or flight.registration:
         lines.append(f"Aircraft {flight.aircraft_type or '?'} {flight.registration or ''}".strip())
     age = _age(result.data_age_seconds)
-    stale = " STALE copy: every provider is failing" if result.stale else ""
+    stale = " STALE copy: every provider is failing." if result.stale else ""
     lines.append(f"Source {flight.source}, data {age} old.{stale} Date {result.query.date_note}.")
     return "\n".join(lines)
 

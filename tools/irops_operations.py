@@ -13,10 +13,10 @@ from flight_agent.airports import get_airport
 from flight_agent.errors import InvalidFlightQueryError
 from flight_agent.irops import (
     Cause,
-    ItineraryFacts,
     assess_connection,
     assess_rights,
     detect_disruptions,
+    journey_facts,
     predict_departure,
     programme_effects,
 )
@@ -64,11 +64,12 @@ async def passenger_rights(
     """Every regime's verdict on the booking, from its legs' records and the stated facts."""
     answers = await asyncio.gather(*(found(service, ref, batch=True) for ref in args.flights))
     legs = [record for _, _, record in answers]
-    stated: dict[str, object] = {"cause": Cause(args.cause)}
-    first_out = legs[0].scheduled_out
-    if args.cancellation_notice_days is not None and first_out is not None:
-        stated["notified_at"] = first_out - dt.timedelta(days=args.cancellation_notice_days)
-    facts = ItineraryFacts.from_legs(legs, **stated)
+    notice = args.cancellation_notice_days
+    facts = journey_facts(
+        legs,
+        cause=Cause(args.cause),
+        notice=None if notice is None else dt.timedelta(days=notice),
+    )
     return RightsReport(legs=legs, facts=facts, results=list(assess_rights(facts)))
 
 

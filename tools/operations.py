@@ -1,7 +1,7 @@
 """The tool operations on the service: shared by the LangChain tools, the MCP server and the CLI.
 
-Each takes the service and validated arguments and returns a typed payload, raising
-``ToolInputError`` or a ``FlightDataError`` the adapters turn into messages.
+Each takes the service and validated arguments and returns a typed payload, raising a
+``FlightDataError`` the adapters turn into messages with a hint.
 """
 
 from __future__ import annotations

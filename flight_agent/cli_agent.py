@@ -1,0 +1,151 @@
+"""The CLI's itinerary and agent commands: ``assess``, ``run`` and ``chat``.
+
+``assess`` reads an itinerary file and prints the rules engine's verdicts (no model). ``run`` is
+the main job: the IROPS graph over a disrupted demo itinerary on simulated data, with the
+primary provider down. ``chat`` is a REPL over the chat agent. The graph modules are imported
+inside the commands, so the other commands start without them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rich.table import Table
+
+from flight_agent.cli_common import console, exit_code, fail, print_json
+from flight_agent.irops import Cause, TripAssessment, assess_trip
+from flight_agent.services import EnhancedFlightMonitoringService
+from tools import operations
+from tools.errors import explain_invalid
+from tools.payloads import BatchStatusResult
+from tools.schemas import MAX_LEGS, FlightRef
+
+
+class ItineraryFile(BaseModel):
+    """What ``assess`` reads: the legs of one booking and what the airline said."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    itinerary: list[FlightRef] = Field(min_length=1, max_length=MAX_LEGS)
+    cause: Literal["unknown", "carrier", "carrier_safety", "extraordinary"] = "unknown"
+    cancellation_notice_days: int | None = Field(default=None, ge=0, le=365)
+
+
+class AssessResult(BaseModel):
+    """``assess --json``: each leg's answer and the verdicts."""
+
+    statuses: BatchStatusResult
+    assessment: TripAssessment
+
+
+def read_itinerary(path: Path) -> ItineraryFile:
+    """The itinerary file, or exit 2 saying what is wrong with it."""
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        fail(f"{path}: cannot read the itinerary ({type(error).__name__}: {error})", 2)
+    try:
+        return ItineraryFile.model_validate(data)
+    except ValidationError as error:
+        fail(f"{path}: {explain_invalid(ItineraryFile, error)}", 2)
+
+
+async def assess_itinerary(
+    service: EnhancedFlightMonitoringService, trip: ItineraryFile
+) -> AssessResult:
+    """Fetch every leg and judge the booking."""
+    statuses = await operations.batch_status(service, trip.itinerary)
+    records = [item.flight for item in statuses.items if item.flight is not None]
+    notice = trip.cancellation_notice_days
+    assessment = assess_trip(
+        records,
+        now=service.clock.now(),
+        complete=len(records) == len(trip.itinerary),
+        cause=Cause(trip.cause),
+        notice=None if notice is None else timedelta(days=notice),
+    )
+    return AssessResult(statuses=statuses, assessment=assessment)
+
+
+def show_assessment(result: AssessResult, as_json: bool) -> int:
+    """Print the verdicts (tables, or JSON); return the exit code."""
+    kinds = [item.error_kind for item in result.statuses.items if item.error_kind is not None]
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return exit_code(kinds)
+    for item in result.statuses.items:
+        if item.flight is None:
+            name = item.query.flight_number if item.query else f"leg {item.index + 1}"
+            console.print(f"[red]{name}: {item.error}[/red]")
+    found = result.assessment
+    table = Table(title="Disruptions")
+    for column in ("flight", "kind", "severity", "explanation"):
+        table.add_column(column)
+    for entry in found.disruptions:
+        d = entry.disruption
+        table.add_row(entry.flight_number, d.kind.value, d.severity.value, d.explanation)
+    console.print(table if found.disruptions else "No disruption in the data.")
+    for connection in found.connections:
+        console.print(f"Connection: [bold]{connection.risk.value}[/bold]: {connection.explanation}")
+    for rights in found.rights:
+        console.print(f"Rights: {rights.summary}")
+    if found.rights:
+        console.print("[dim]Estimates under the stated rules, not legal advice.[/dim]")
+    return exit_code(kinds)
+
+
+def run_demo_command(approve: bool) -> None:
+    """The main job: the IROPS graph over the demo itinerary, printing what it decided."""
+    from graphs.demo import run_demo
+
+    request, report = run_demo(approve=approve)
+    console.rule("IROPS agent: BA117 LHR-JFK connecting to AA1830 JFK-BOS (simulated data)")
+    for leg in report.legs:
+        where = f"answered by {leg.source}" + (f" after {leg.failover}" if leg.failover else "")
+        console.print(
+            f"{leg.flight_number} {leg.route} {leg.date}: {leg.status}, departure "
+            f"{leg.departure_delay_minutes:+d} min ({where})"
+            if leg.departure_delay_minutes is not None and not leg.error
+            else f"{leg.flight_number}: {leg.error or leg.status}"
+        )
+    for item in report.disruptions:
+        console.print(f"- {item.disruption.severity.value}: {item.disruption.explanation}")
+    for connection in report.connections:
+        console.print(f"Connection: [bold]{connection.risk.value}[/bold]: {connection.explanation}")
+    for rights in report.rights:
+        console.print(f"Rights: {rights.summary}")
+    if request:
+        console.rule("Approval requested (answered automatically by this demo)")
+        for action in request.get("actions", []):
+            console.print(f"- [{action['id']}] {action['description']}")
+    console.rule(f"Decision: {report.decision}")
+    console.print(report.explanation)
+    for note in report.notes:
+        console.print(f"[yellow]Note:[/yellow] {note}")
+
+
+def chat_loop(thread: str) -> None:
+    """Read questions, print the agent's answers, until EOF or 'exit'."""
+    from langchain_core.messages import HumanMessage
+    from langchain_core.runnables import RunnableConfig
+
+    from graphs import build_chat_agent, memory_checkpointer
+
+    agent = build_chat_agent(checkpointer=memory_checkpointer())
+    config: RunnableConfig = {"configurable": {"thread_id": thread}}
+    console.print("[dim]flight-agent chat: ask about flights; 'exit' or Ctrl-D to leave.[/dim]")
+    while True:
+        try:
+            question = console.input("[bold]you>[/bold] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if question.lower() in {"exit", "quit"}:
+            break
+        if not question:
+            continue
+        result = agent.invoke({"messages": [HumanMessage(content=question)]}, config)
+        console.print(f"[bold]agent>[/bold] {result['messages'][-1].text}")
