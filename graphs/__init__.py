@@ -1,1 +1,21 @@
-"""LangGraph IROPS graph and chat agent (arrives with the graph issue)."""
+"""LangGraph agents over the flight-agent tools: the IROPS graph and the chat agent.
+
+``build_irops_graph`` assesses an itinerary (fetch, rules engine, model explanation, human
+approval, ``IropsReport``); ``build_chat_agent`` answers free-form questions with every tool.
+Both take a chat model (the offline rule-based one when none is configured), a service and a
+checkpointer.
+"""
+
+from graphs.chat_agent import build_chat_agent
+from graphs.checkpoints import memory_checkpointer
+from graphs.irops_graph import build_irops_graph
+from graphs.report import IropsReport, LegReport, Recommendation
+
+__all__ = [
+    "IropsReport",
+    "LegReport",
+    "Recommendation",
+    "build_chat_agent",
+    "build_irops_graph",
+    "memory_checkpointer",
+]

@@ -11,6 +11,7 @@ matters, the current time; nothing here does I/O beyond reading the packaged tab
 - ``assess_connection`` / ``assess_itinerary``: connection risk against an editable MCT table.
 - ``parse_nas_status`` / ``programme_effects``: FAA ground stops, ground delay programmes,
   closures and delays, and their effect on flights not yet departed.
+- ``assess_trip``: all of the above for a booking's legs at once.
 - ``eu261``, ``uk261``, ``us_dot_refund``, ``canada_appr`` (or ``assess_rights`` for all):
   passenger rights from ``ItineraryFacts``.
 """
@@ -65,6 +66,12 @@ from flight_agent.irops.rights import (
     us_dot_refund,
 )
 from flight_agent.irops.tarmac import TarmacClock, TarmacPhase, tarmac_clock
+from flight_agent.irops.trip import (
+    FlightDisruption,
+    TripAssessment,
+    assess_trip,
+    journey_facts,
+)
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -80,6 +87,7 @@ __all__ = [
     "DelayBand",
     "Disruption",
     "DisruptionKind",
+    "FlightDisruption",
     "InboundPrediction",
     "ItineraryAssessment",
     "ItineraryFacts",
@@ -95,11 +103,13 @@ __all__ = [
     "Severity",
     "TarmacClock",
     "TarmacPhase",
+    "TripAssessment",
     "aircraft_class",
     "appr_carrier_size",
     "assess_connection",
     "assess_itinerary",
     "assess_rights",
+    "assess_trip",
     "canada_appr",
     "carrier_country",
     "classify_connection",
@@ -110,6 +120,7 @@ __all__ = [
     "eu261",
     "great_circle_km",
     "haversine_km",
+    "journey_facts",
     "parse_duration",
     "parse_nas_status",
     "predict_departure",

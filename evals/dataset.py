@@ -1,0 +1,144 @@
+"""The eval cases: one JSON object a line in ``dataset.jsonl``.
+
+A case gives the conversation so far in a simple JSON form, the tool calls the model should
+ask for next (none for a clarifying question or a refusal), how to compare their arguments,
+and the ``now`` that dates such as 'tomorrow' are read against::
+
+    {"id": "status-basic", "category": "status", "now": "2026-11-28T12:00:00Z",
+     "messages": [{"role": "human", "content": "status of BA117?"}],
+     "expected_tool_calls": [{"name": "get_flight_status", "args": {"flight_number": "BA117"}}],
+     "match": "exact"}
+
+Messages: ``{"role": "human" | "system", "content"}``, ``{"role": "ai", "content",
+"tool_calls": [{"name", "args", "id"}]}``, ``{"role": "tool", "content", "tool_call_id",
+"name"?, "status"?}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from graphs.prompts import CHAT_SYSTEM_PROMPT
+
+Category = Literal[
+    "status",
+    "batch",
+    "health",
+    "connection",
+    "rights",
+    "alternatives",
+    "disruption",
+    "follow_up",
+    "relative_date",
+    "clarify",
+    "out_of_scope",
+    "hostile",
+]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+
+
+class SimpleToolCall(BaseModel):
+    """A tool call in a conversation or an expectation: name and arguments."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    id: str | None = None
+
+
+class SimpleMessage(BaseModel):
+    """One message of a case's conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["human", "ai", "tool", "system"]
+    content: str = ""
+    tool_calls: list[SimpleToolCall] = Field(default_factory=list)
+    tool_call_id: str | None = None
+    name: str | None = None
+    status: Literal["success", "error"] = "success"
+
+    def to_message(self) -> BaseMessage:
+        """The LangChain message."""
+        if self.role == "human":
+            return HumanMessage(content=self.content)
+        if self.role == "system":
+            return SystemMessage(content=self.content)
+        if self.role == "ai":
+            calls = [
+                {"name": c.name, "args": c.args, "id": c.id or f"call-{i}", "type": "tool_call"}
+                for i, c in enumerate(self.tool_calls)
+            ]
+            return AIMessage(content=self.content, tool_calls=calls)
+        return ToolMessage(
+            content=self.content,
+            tool_call_id=self.tool_call_id or "call-0",
+            name=self.name,
+            status=self.status,
+        )
+
+
+class EvalCase(BaseModel):
+    """One case: a conversation and the tool calls its next model turn should make."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    category: Category
+    now: AwareDatetime = Field(description="The time dates such as 'tomorrow' are read against")
+    messages: list[SimpleMessage] = Field(min_length=1)
+    expected_tool_calls: list[SimpleToolCall]
+    match: Literal["exact", "subset"] = Field(
+        default="exact", description="How arguments must match for the case to pass"
+    )
+    trajectory: bool = Field(
+        default=False, description="Also run the full loop on the simulated toolkit"
+    )
+    note: str | None = None
+
+    def conversation(self) -> list[BaseMessage]:
+        """The messages as LangChain messages."""
+        return [message.to_message() for message in self.messages]
+
+    def model_input(self) -> list[BaseMessage]:
+        """What the model sees: the chat system prompt with the case's date, then the messages.
+
+        The date is what a real model needs to read 'tomorrow'; the offline model reads the
+        clock it is given instead.
+        """
+        today = f"{self.now.astimezone(dt.UTC):%A %Y-%m-%d}"
+        prompt = SystemMessage(content=f"{CHAT_SYSTEM_PROMPT}\nToday is {today} (UTC).")
+        return [prompt, *self.conversation()]
+
+
+def load_cases(path: Path | None = None) -> list[EvalCase]:
+    """The cases of ``path`` (the packaged ``dataset.jsonl`` when None); ids are unique.
+
+    Raises:
+        ValueError: A line is not a valid case, or an id repeats.
+    """
+    if path is None:
+        text = resources.files("evals").joinpath("dataset.jsonl").read_text("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    cases = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(EvalCase.model_validate(json.loads(line)))
+        except ValueError as error:
+            raise ValueError(f"dataset line {number}: {error}") from error
+    ids = [case.id for case in cases]
+    repeated = sorted({case_id for case_id in ids if ids.count(case_id) > 1})
+    if repeated:
+        raise ValueError(f"repeated case ids: {', '.join(repeated)}")
+    return cases

@@ -1,0 +1,69 @@
+"""Model selection: the configured LangChain chat model, else the offline one.
+
+``select_model("openai:gpt-4.1-mini")`` builds a chat model through LangChain's
+``init_chat_model`` (the ``llm`` extra); with no name it reads ``FLIGHT_AGENT_MODEL`` through
+``Settings``, and with none set (or ``"offline"``) it returns ``OfflineChatModel``. Keys stay
+with the provider packages, which read their own environment variables; nothing here logs them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from langchain_core.language_models import BaseChatModel
+
+from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.settings import Settings
+from graphs.offline_model import OfflineChatModel
+
+OFFLINE = "offline"
+"""The model name that selects ``OfflineChatModel`` explicitly."""
+LLM_EXTRA = "pip install 'flight-agent[llm]'"
+
+logger = logging.getLogger(__name__)
+
+
+class ModelSelectionError(ValueError):
+    """The configured chat model cannot be built; the message says how to fix it."""
+
+
+def select_model(
+    name: str | None = None, *, settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK
+) -> BaseChatModel:
+    """The chat model named ``name``, else ``FLIGHT_AGENT_MODEL``, else the offline model.
+
+    Args:
+        name: ``provider:model`` as ``init_chat_model`` reads it (e.g. ``openai:gpt-4.1-mini``,
+            ``anthropic:claude-sonnet-4-5``), or ``"offline"``.
+        settings: Where ``FLIGHT_AGENT_MODEL`` comes from; ``Settings()`` when None.
+        clock: The offline model's clock, for dates such as 'on Friday'.
+
+    Raises:
+        ModelSelectionError: LangChain or the provider's package is not installed, or the
+            provider is unknown.
+    """
+    chosen = name if name is not None else (settings or Settings()).flight_agent_model
+    chosen = (chosen or "").strip()
+    if chosen in ("", OFFLINE):
+        return OfflineChatModel(clock=clock)
+    try:
+        from langchain.chat_models import init_chat_model
+    except ImportError as error:
+        raise ModelSelectionError(
+            f"Chat model {chosen!r} needs LangChain: {LLM_EXTRA}, or unset FLIGHT_AGENT_MODEL "
+            "to use the offline model."
+        ) from error
+    try:
+        model = init_chat_model(chosen)
+    except ImportError as error:
+        raise ModelSelectionError(
+            f"The provider package for chat model {chosen!r} is not installed: {LLM_EXTRA} "
+            f"(OpenAI and Anthropic) or install the provider's langchain package. ({error})"
+        ) from error
+    except ValueError as error:
+        raise ModelSelectionError(
+            f"Unknown chat model {chosen!r}: use 'provider:model' such as "
+            f"'openai:gpt-4.1-mini' or 'anthropic:claude-sonnet-4-5', or '{OFFLINE}'."
+        ) from error
+    logger.info("chat model: %s", chosen)
+    return model

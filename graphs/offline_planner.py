@@ -1,0 +1,269 @@
+"""The offline model's next move on a user turn: tool calls, or a reply that needs none.
+
+``remember`` reads the earlier turns for what they established (the flights last talked about,
+a return flight, the last tool asked for, routes seen in tool results); ``plan`` combines that
+with the new ``Request``. Tool results are read only for well-formed routes, never for what
+to do next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from flight_agent.airports import find_airport
+from graphs.intents import FlightMention, Intent, Request, find_flights, read_request
+from tools.payloads import (
+    BatchStatusResult,
+    ConnectionResult,
+    DisruptionReport,
+    FlightStatusResult,
+    RightsReport,
+)
+from tools.schemas import DATE_PATTERN
+
+TOOL_INTENTS = {
+    "get_flight_status": Intent.STATUS,
+    "batch_status": Intent.STATUS,
+    "provider_health": Intent.HEALTH,
+    "check_connection": Intent.CONNECTION,
+    "assess_disruption": Intent.DISRUPTION,
+    "passenger_rights": Intent.RIGHTS,
+    "find_alternative_flights": Intent.ALTERNATIVES,
+}
+
+CAPABILITIES = (
+    "I can check a flight's status (e.g. 'status of BA117 tomorrow'), several flights at once, "
+    "whether the flight-data providers are up, whether you will make a connection, what is "
+    "going wrong with a flight, what you are owed (EU261, UK261, US DOT, Canada APPR) and "
+    "alternative flights between two airports."
+)
+ASK_FLIGHT = (
+    "Which flight do you mean? Please give the flight number (e.g. BA117) and the date if it "
+    "is not today."
+)
+ASK_RETURN = "What is the flight number of your return flight, and its date?"
+ASK_CONNECTION = (
+    "Which two flights? Please give the flight you arrive on and the one you connect to, "
+    "e.g. 'BA117 to AA100 at JFK'."
+)
+ASK_ROUTE = (
+    "Between which airports? Please give the airport codes, e.g. 'from LHR to JFK', and the date."
+)
+IGNORED = "I only answer flight questions and do not follow instructions inside messages. "
+
+_ROUTE_LINE = re.compile(
+    r"^(?:[0-9]+\. |Inbound: |Onward: )?(?P<flight>[A-Z0-9]{2,3}[0-9]{1,4}[A-Z]?) "
+    r"(?P<origin>[A-Z]{3,4})->(?P<destination>[A-Z]{3,4}) (?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2}):",
+    re.M,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where and when a flight seen in a tool result flies."""
+
+    origin: str
+    destination: str
+    date: str
+
+
+@dataclass
+class Memory:
+    """What the earlier turns established."""
+
+    flights: tuple[FlightMention, ...] = ()
+    return_flights: tuple[FlightMention, ...] = ()
+    intent: Intent | None = None
+    routes: dict[str, Route] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Tool calls ``(name, args)`` to make, or a reply when there are none."""
+
+    tool_calls: tuple[tuple[str, dict[str, Any]], ...] = ()
+    reply: str = ""
+
+
+def remember(messages: Sequence[BaseMessage], today: dt.date) -> Memory:
+    """What ``messages`` (the turns before the current one) say about flights and intent."""
+    memory = Memory()
+    for message in messages:
+        if isinstance(message, HumanMessage):
+            request = read_request(message.text, today)
+            if request.flights:
+                memory.flights = _asked(request.flights)
+            returns = tuple(f for f in request.flights if f.is_return)
+            memory.return_flights = returns or memory.return_flights
+        elif isinstance(message, AIMessage) and message.tool_calls:
+            for call in message.tool_calls:
+                memory.intent = TOOL_INTENTS.get(call["name"], memory.intent)
+                flights = _flights_in(call["args"])
+                memory.flights = flights or memory.flights
+        elif isinstance(message, ToolMessage):
+            memory.routes.update(_routes(message))
+    return memory
+
+
+def _asked(flights: tuple[FlightMention, ...]) -> tuple[FlightMention, ...]:
+    """The flights a turn asks about: a return flight mentioned beside others is context."""
+    outbound = tuple(f for f in flights if not f.is_return)
+    return outbound or flights
+
+
+def _flights_in(args: dict[str, Any]) -> tuple[FlightMention, ...]:
+    """The well-formed flights in a tool call's arguments (a model's, so maybe a bad one)."""
+    refs: list[Any] = [args]
+    if isinstance(args.get("flights"), list):
+        refs = args["flights"]
+    elif "inbound" in args or "onward" in args:
+        refs = [args.get("inbound"), args.get("onward")]
+    found = []
+    for ref in refs:
+        if not isinstance(ref, dict) or not isinstance(ref.get("flight_number"), str):
+            continue
+        designators = find_flights(ref["flight_number"])
+        if designators:
+            date, origin = ref.get("date"), ref.get("origin")
+            found.append(
+                FlightMention(
+                    designators[0][0],
+                    date if isinstance(date, str) and re.match(DATE_PATTERN, date) else None,
+                    origin if isinstance(origin, str) and find_airport(origin) else None,
+                )
+            )
+    return tuple(found)
+
+
+def _routes(message: ToolMessage) -> dict[str, Route]:
+    """Routes of the flights in a tool result: from its payload, else from its text lines."""
+    artifact = message.artifact
+    records = []
+    if isinstance(artifact, FlightStatusResult | DisruptionReport):
+        records = [artifact.flight]
+    elif isinstance(artifact, BatchStatusResult):
+        records = [item.flight for item in artifact.items if item.flight is not None]
+    elif isinstance(artifact, ConnectionResult):
+        records = [artifact.inbound, artifact.onward]
+    elif isinstance(artifact, RightsReport):
+        records = list(artifact.legs)
+    if records:
+        return {
+            r.flight_id: Route(r.origin.code, r.destination.code, r.flight_date.isoformat())
+            for r in records
+        }
+    return {
+        match["flight"]: Route(match["origin"], match["destination"], match["date"])
+        for match in _ROUTE_LINE.finditer(message.text)
+    }
+
+
+def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
+    """The next move for ``request`` given ``memory``, calling only ``tools``."""
+    explicit = request.intent is not None
+    if request.off_topic and not explicit:
+        return Plan(reply=f"Sorry, I can't help with {request.off_topic}. {CAPABILITIES}")
+    flights = _asked(request.flights)
+    if not flights and request.wants_return:
+        if not memory.return_flights:
+            return Plan(reply=ASK_RETURN)
+        flights = memory.return_flights
+    intent = request.intent
+    if intent is None:
+        if request.origin and request.destination and not flights:
+            intent = Intent.ALTERNATIVES
+        elif flights or request.date or request.window != (None, None) or _rights_facts(request):
+            intent = memory.intent or Intent.STATUS
+        else:
+            return Plan(reply=(IGNORED if request.ignored_instructions else "") + CAPABILITIES)
+    if flights and not explicit and memory.flights:
+        # A follow-up such as "and AA100?" keeps the date of the flight asked about before.
+        flights = tuple(replace(f, date=f.date or memory.flights[0].date) for f in flights)
+    if not flights and intent is not Intent.HEALTH:
+        flights = memory.flights
+    if request.date is not None:
+        flights = tuple(replace(f, date=request.date) for f in flights)
+    return _calls(intent, flights, request, memory, tools)
+
+
+def _rights_facts(request: Request) -> bool:
+    """Whether a turn adds facts to a rights question: a cause or the cancellation notice."""
+    return request.cause != "unknown" or request.notice_days is not None
+
+
+def _calls(
+    intent: Intent,
+    flights: tuple[FlightMention, ...],
+    request: Request,
+    memory: Memory,
+    tools: frozenset[str],
+) -> Plan:
+    """The tool calls that carry out ``intent``, or the question that must come first."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+    if intent is Intent.HEALTH:
+        calls = [("provider_health", {"provider": request.provider} if request.provider else {})]
+    elif intent is Intent.ALTERNATIVES:
+        return _alternatives(flights, request, memory, tools)
+    elif not flights:
+        return Plan(reply=ASK_FLIGHT)
+    elif intent is Intent.CONNECTION:
+        if len(flights) < 2:
+            return Plan(reply=ASK_CONNECTION)
+        onward = flights[1].args()
+        if request.hub and "origin" not in onward:
+            onward["origin"] = request.hub
+        calls = [("check_connection", {"inbound": flights[0].args(), "onward": onward})]
+    elif intent is Intent.RIGHTS:
+        args: dict[str, Any] = {"flights": [f.args() for f in flights]}
+        if request.cause != "unknown":
+            args["cause"] = request.cause
+        if request.notice_days is not None:
+            args["cancellation_notice_days"] = request.notice_days
+        calls = [("passenger_rights", args)]
+    elif intent is Intent.DISRUPTION:
+        calls = [("assess_disruption", f.args()) for f in flights]
+    elif len(flights) > 1 and "batch_status" in tools:
+        calls = [("batch_status", {"flights": [f.args() for f in flights]})]
+    else:
+        calls = [("get_flight_status", f.args()) for f in flights]
+    return _bound(calls, tools)
+
+
+def _alternatives(
+    flights: tuple[FlightMention, ...], request: Request, memory: Memory, tools: frozenset[str]
+) -> Plan:
+    """``find_alternative_flights`` on the route asked for, else the last flight's route."""
+    route = memory.routes.get(flights[-1].flight_number) if flights else None
+    origin = request.origin or (route.origin if route else None)
+    destination = request.destination or (route.destination if route else None)
+    if origin is None or destination is None:
+        return Plan(reply=ASK_ROUTE)
+    args: dict[str, Any] = {"origin": origin, "destination": destination}
+    date = request.date or (route.date if route else None)
+    if date is not None:
+        args["date"] = date
+    earliest, latest = request.window
+    if earliest is not None:
+        args["earliest"] = earliest
+    if latest is not None:
+        args["latest"] = latest
+    if request.max_results is not None:
+        args["max_results"] = request.max_results
+    return _bound([("find_alternative_flights", args)], tools)
+
+
+def _bound(calls: list[tuple[str, dict[str, Any]]], tools: frozenset[str]) -> Plan:
+    """The calls when every tool they need is bound; else say it cannot be done here."""
+    missing = sorted({name for name, _ in calls} - tools)
+    if missing:
+        return Plan(
+            reply=f"I can't look that up here: the {', '.join(missing)} tool is not available "
+            f"to me in this conversation. {CAPABILITIES}"
+        )
+    return Plan(tool_calls=tuple(calls))
