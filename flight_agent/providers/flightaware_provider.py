@@ -184,6 +184,7 @@ class FlightAwareProvider(HttpFlightDataProvider):
 
     supports_lookup_by_id = True
     supports_schedules = True
+    not_found_on_404 = False
 
     key_env = "FLIGHTAWARE_API_KEY"
 

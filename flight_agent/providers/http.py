@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import (
     AuthenticationError,
     FlightDataError,
@@ -197,6 +198,10 @@ class ProviderHttp:
         transport: A custom transport (tests use the fake upstream's ASGI app).
         body_error: Optional ``BodyErrorHook`` consulted for every response with a body, before
             the status code is mapped; may also be set as the ``body_error`` attribute.
+        not_found_on_404: Read a 404 as "no such flight" (AeroDataBox, AviationStack); when
+            False a 404 is an error (AeroAPI declares it only on other endpoints, so there it
+            means a wrong path or base URL).
+        clock: Reads ``Retry-After`` dates against this clock.
     """
 
     def __init__(
@@ -210,8 +215,12 @@ class ProviderHttp:
         max_connections: int = 20,
         transport: httpx.AsyncBaseTransport | None = None,
         body_error: BodyErrorHook | None = None,
+        not_found_on_404: bool = True,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.provider = provider
+        self.clock = clock
+        self.not_found_on_404 = not_found_on_404
         self.max_body_bytes = max_body_bytes
         self.body_error = body_error
         self._client = httpx.AsyncClient(
@@ -228,8 +237,8 @@ class ProviderHttp:
     async def get_json(self, path: str, params: dict[str, str] | None = None) -> HttpResponse:
         """GET ``path`` and return its JSON body, or raise the matching ``FlightDataError``.
 
-        A 204 answers with ``body=None``; so does a 404, which every provider reads as
-        "no such flight".
+        A 204 answers with ``body=None``; so does a 404 when ``not_found_on_404``, which the
+        provider reads as "no such flight".
         """
         try:
             async with self._client.stream("GET", path, params=params) as response:
@@ -244,10 +253,10 @@ class ProviderHttp:
             ) from exc
         status = response.status_code
         if status >= 300:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock.now())
             if self.body_error is not None:  # parse error bodies only for providers that ask
                 self._check_body(status, _json_or_none(content), retry_after)
-            if status == 404:
+            if status == 404 and self.not_found_on_404:
                 return HttpResponse(status, None, response.headers)
             raise error_for_status(
                 self.provider, status, _error_detail(content), retry_after=retry_after

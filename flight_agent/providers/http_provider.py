@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import ClassVar
 
 import httpx
 
@@ -22,6 +23,8 @@ class HttpFlightDataProvider(FlightDataProvider):
     """
 
     key_env: str = ""
+    not_found_on_404: ClassVar[bool] = True
+    """Whether this API answers 404 for an unknown flight (see ``ProviderHttp``)."""
 
     def __init__(
         self,
@@ -49,6 +52,8 @@ class HttpFlightDataProvider(FlightDataProvider):
             max_body_bytes=max_body_bytes,
             max_connections=max_concurrency,
             transport=transport,
+            not_found_on_404=self.not_found_on_404,
+            clock=clock,
         )
 
     @property

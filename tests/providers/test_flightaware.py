@@ -300,6 +300,16 @@ async def test_aeroapi_error_detail_is_surfaced(
         await provider.get_flight_status("BA117", date(2026, 11, 28))
 
 
+async def test_a_404_is_an_error_not_a_missing_flight(
+    api: respx.MockRouter, provider: FlightAwareProvider
+) -> None:
+    """AeroAPI never answers 404 for a flight query: it means a wrong path, so fail over."""
+    api.get("/flights/BAW117").respond(404)
+    with pytest.raises(ProviderError, match="HTTP 404") as caught:
+        await provider.get_flight_status("BA117", date(2026, 11, 28))
+    assert caught.value.retryable
+
+
 @pytest.mark.parametrize(
     ("side_effect", "error_type"),
     [

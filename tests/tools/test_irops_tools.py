@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from flight_agent.irops import (
     Applicability,
     ConnectionRisk,
@@ -116,3 +118,56 @@ def test_a_rights_question_needs_at_least_one_leg(toolkit: FlightToolkit) -> Non
     schema = tool.get_input_jsonschema()
     assert schema["properties"]["flights"]["minItems"] == 1
     assert schema["properties"]["flights"]["maxItems"] == 6
+
+
+BAD_IROPS_CALLS = [
+    pytest.param(
+        "check_connection",
+        {"inbound": {"flight_number": "BA117; rm -rf"}, "onward": {"flight_number": "AA100"}},
+        "inbound.flight_number",
+        id="connection-injection-like",
+    ),
+    pytest.param(
+        "assess_disruption", {"flight_number": "Q" * 10_000}, "flight_number", id="huge-string"
+    ),
+    pytest.param(
+        "passenger_rights",
+        {"flights": [{"flight_number": "BA117"}] * 7},
+        "at most 6",
+        id="too-many-legs",
+    ),
+    pytest.param(
+        "passenger_rights",
+        {"flights": [{"flight_number": "BA117", "date": "2026-13-01"}]},
+        "calendar date",
+        id="impossible-date",
+    ),
+    pytest.param(
+        "find_alternative_flights",
+        {"origin": "QQQ", "destination": "JFK"},
+        "Unknown airport",
+        id="unknown-airport",
+    ),
+    pytest.param(
+        "find_alternative_flights",
+        {"origin": "LHR", "destination": "JFK", "earliest": "25:00"},
+        "earliest",
+        id="impossible-time",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "expected"), BAD_IROPS_CALLS)
+def test_bad_input_to_an_irops_tool_is_an_error_and_sends_nothing(
+    toolkit: FlightToolkit,
+    mock: MockFlightDataProvider,
+    name: str,
+    args: dict[str, Any],
+    expected: str,
+) -> None:
+    """Each IROPS tool refuses malformed input with a message naming it; no provider call."""
+    message = invoke(toolkit, name, args)
+    assert message.status == "error"
+    assert expected in message.content
+    assert len(message.content) < 1000
+    assert mock.calls == 0
