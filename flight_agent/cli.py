@@ -160,12 +160,7 @@ async def _batch(
             return item.model_copy(update={"index": index})
 
         items = list(await asyncio.gather(*(one(i, ref) for i, ref in enumerate(refs))))
-    return BatchStatusResult(
-        items=items,
-        found=sum(item.flight is not None for item in items),
-        failed=sum(item.flight is None for item in items),
-        stale=sum(item.flight is not None and item.flight.stale for item in items),
-    )
+    return BatchStatusResult.of(items)
 
 
 @app.command()

@@ -59,6 +59,16 @@ class BatchStatusResult(BaseModel):
     failed: int
     stale: int
 
+    @classmethod
+    def of(cls, items: list[BatchItem]) -> BatchStatusResult:
+        """The result of these items, counted."""
+        return cls(
+            items=items,
+            found=sum(item.flight is not None for item in items),
+            failed=sum(item.flight is None for item in items),
+            stale=sum(item.flight is not None and item.flight.stale for item in items),
+        )
+
 
 class ProviderHealthEntry(BaseModel):
     """One provider's state as the failover manager sees it."""
