@@ -300,12 +300,12 @@ class AviationStackProvider(HttpFlightDataProvider):
             max_body_bytes=max_body_bytes,
             transport=transport,
             clock=clock,
+            # Errors come in the body, whatever the status: the HTTP layer asks us about them.
+            body_error=self._body_error,
         )
         self.historical = (
             historical if historical is not None else _enabled(os.environ.get(HISTORICAL_ENV))
         )
-        # Errors come in the body, whatever the status: let the HTTP layer ask us about them.
-        self.http.body_error = self._body_error
 
     def _body_error(
         self, status_code: int, body: Any, retry_after: float | None

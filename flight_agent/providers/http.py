@@ -39,7 +39,7 @@ BodyErrorHook = Callable[[int, Any, float | None], FlightDataError | None]
 
 It returns the error to raise, or None to let the status decide. Providers that report errors
 inside the body (AviationStack, even with HTTP 200) or that overload a status code (AviationStack
-sends 429 both for "rate limited" and "quota used up") set ``ProviderHttp.body_error``.
+sends 429 both for "rate limited" and "quota used up") pass a ``body_error`` hook.
 """
 
 _secrets: set[str] = set()
@@ -197,7 +197,7 @@ class ProviderHttp:
         max_connections: Connection pool size.
         transport: A custom transport (tests use the fake upstream's ASGI app).
         body_error: Optional ``BodyErrorHook`` consulted for every response with a body, before
-            the status code is mapped; may also be set as the ``body_error`` attribute.
+            the status code is mapped.
         not_found_on_404: Read a 404 as "no such flight" (AeroDataBox, AviationStack); when
             False a 404 is an error (AeroAPI declares it only on other endpoints, so there it
             means a wrong path or base URL).

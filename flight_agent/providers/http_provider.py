@@ -9,7 +9,12 @@ import httpx
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import AuthenticationError
-from flight_agent.providers.http import DEFAULT_MAX_BODY_BYTES, ProviderHttp, register_secret
+from flight_agent.providers.http import (
+    DEFAULT_MAX_BODY_BYTES,
+    BodyErrorHook,
+    ProviderHttp,
+    register_secret,
+)
 from flight_agent.providers.interfaces import FlightDataProvider
 
 
@@ -38,6 +43,7 @@ class HttpFlightDataProvider(FlightDataProvider):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        body_error: BodyErrorHook | None = None,
     ) -> None:
         super().__init__(name, priority, max_concurrency=max_concurrency, clock=clock)
         key = api_key if api_key is not None else os.environ.get(self.key_env, "")
@@ -54,6 +60,7 @@ class HttpFlightDataProvider(FlightDataProvider):
             transport=transport,
             not_found_on_404=self.not_found_on_404,
             clock=clock,
+            body_error=body_error,
         )
 
     @property
