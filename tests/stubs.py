@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from flight_agent.airports import get_airport
-from flight_agent.errors import FlightDataError, ProviderUnavailableError
+from flight_agent.errors import ProviderUnavailableError
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatusData
 from flight_agent.providers.interfaces import FlightDataProvider
@@ -16,7 +16,7 @@ from flight_agent.providers.interfaces import FlightDataProvider
 HANG = float("inf")
 """A latency that never ends: the call hangs until cancelled."""
 
-Step = FlightDataError | None | bool
+Step = Exception | None | bool
 T = TypeVar("T")
 
 
@@ -40,7 +40,8 @@ class StubProvider(FlightDataProvider):
     """Answers after ``latency`` seconds (loop time) according to a script.
 
     ``script`` items are consumed one per call (the last one repeats): ``True`` answers a
-    record, ``None`` answers "not found", an exception is raised. ``latency`` may be ``HANG``.
+    record, ``None`` answers "not found", an exception (a provider error, or a bug) is raised.
+    ``latency`` may be ``HANG``.
     """
 
     def __init__(
@@ -81,7 +82,7 @@ class StubProvider(FlightDataProvider):
         finally:
             self.in_flight -= 1
         outcome = _pick(self.script, n)
-        if isinstance(outcome, FlightDataError):
+        if isinstance(outcome, Exception):
             raise outcome
         if outcome is None:
             return None

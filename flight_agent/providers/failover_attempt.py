@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 from flight_agent.errors import (
@@ -10,6 +11,7 @@ from flight_agent.errors import (
     FlightDataError,
     FlightDateOutOfRangeError,
     InvalidFlightQueryError,
+    InvalidResponseError,
     ProviderTimeoutError,
     QuotaExhaustedError,
     RateLimitedError,
@@ -20,6 +22,8 @@ from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.providers.metrics import NOT_FOUND, SUCCESS, outcome_of
 from flight_agent.providers.provider_slot import ProviderSlot
 from flight_agent.resilience.breaker import classify
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +78,10 @@ async def call_provider(
             counted=False,
         )
     wait = min(config.max_rate_limit_wait, remaining - config.min_attempt_time)
+    waited_from = slot.clock.monotonic()
     if not await _rate_limit_slot(slot, wait):
         return _skipped(slot, "throttled", "local rate limit had no slot in time")
+    remaining -= slot.clock.monotonic() - waited_from  # the wait spends the deadline too
     if not panic and not slot.breaker.try_acquire():
         retry_after = slot.breaker.retry_after()
         detail = f"breaker open, {retry_after:.1f} s left" if retry_after else "breaker open"
@@ -96,6 +102,13 @@ async def call_provider(
         slot.breaker.release()
         provider.metrics.record_abandoned(slot.clock.monotonic() - started)
         raise
+    except Exception as caught:
+        # A provider's bug (a mapping error, say) is its failure: fail over, don't escape.
+        logger.exception("%s raised an unexpected error", slot.name)
+        error = InvalidResponseError(
+            f"unexpected {type(caught).__name__} while reading the answer", provider=slot.name
+        )
+        provider.metrics.record_error(error, slot.clock.monotonic() - started)
     else:
         elapsed = slot.clock.monotonic() - started
         if panic:

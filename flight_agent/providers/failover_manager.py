@@ -230,7 +230,7 @@ class FailoverManager:
                 return slot, False
         for slot in request.order:
             retries_left = request.tries[slot.name] <= self.config.max_retries_per_provider
-            if request.retryable.get(slot.name) and retries_left:
+            if request.retryable.get(slot.name) and retries_left and not slot.is_open():
                 if not self.budget.allows_extra_call():
                     request.attempts.append(Attempt(provider=slot.name, outcome="budget_exhausted"))
                     return None

@@ -42,11 +42,15 @@ class RequestState:
         """A provider that could not be asked (open elsewhere, cooling down, no time left)."""
         self.attempts.append(Attempt(provider=provider, outcome=outcome, detail=detail))
         self.failures += 1
+        self.retryable[provider] = False
 
     def record(self, provider: str, result: AttemptResult, budget: RetryBudget) -> None:
         """Fold one attempt's result in; bad input from a provider is raised at once."""
         self.attempts.append(result.attempt)
         if not result.counted:
+            # Refused before any call (open breaker, throttled, out of range): asking again
+            # in this request would only be refused again.
+            self.retryable[provider] = False
             if isinstance(result.error, FlightDateOutOfRangeError):
                 self.out_of_range.append(result.error)
             else:

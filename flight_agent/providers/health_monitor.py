@@ -16,6 +16,7 @@ from collections.abc import Callable
 from flight_agent.clock import Clock
 from flight_agent.providers.interfaces import ProviderHealth
 from flight_agent.providers.provider_slot import ProviderSlot
+from flight_agent.resilience.breaker import BreakerState
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +71,9 @@ class HealthMonitor:
                 health = await slot.provider.health_check()
         except TimeoutError:
             health = ProviderHealth(slot.name, False, self._clock.now(), detail="probe timed out")
-        if health.healthy and slot.is_open():
-            logger.info("%s passed its health probe; closing its breaker", slot.name)
-            slot.breaker.reset()
+        if health.healthy and slot.breaker.state is BreakerState.OPEN:
+            logger.info("%s passed its health probe; half-opening its breaker", slot.name)
+            slot.breaker.end_open_period()
         return health
 
     def start(self) -> None:

@@ -329,6 +329,17 @@ class CircuitBreaker:
         """Go CLOSED with empty metrics and the open period back to its base."""
         self._close()
 
+    def end_open_period(self) -> None:
+        """Cut an OPEN period short (a passing health probe): HALF_OPEN now.
+
+        The half-open probes then decide with real calls, and the open period keeps its
+        growth, so a provider that fails them is shut out for longer. FORCED_OPEN, DISABLED
+        and the other states are left alone.
+        """
+        if self._state is BreakerState.OPEN:
+            self._open_until = self._clock.monotonic()
+            self._tick()
+
     def add_listener(self, callback: BreakerListener) -> None:
         """Call ``callback(name, old, new)`` on every transition (exceptions are logged)."""
         self._listeners.append(callback)

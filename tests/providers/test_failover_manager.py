@@ -435,6 +435,49 @@ async def test_l2_a_local_rate_limit_wait_is_not_a_provider_failure() -> None:
     assert manager.breaker("primary").snapshot()["failed_calls"] == 0
 
 
+async def test_f2_a_rate_limit_wait_spends_the_deadline() -> None:
+    """Time spent waiting for a local rate-limit slot comes out of the request's deadline."""
+    slow = StubProvider("only", 10, latency=HANG)
+    manager = FailoverManager(
+        [slow],
+        config(
+            total_timeout=1.0,
+            attempt_timeout=1.0,
+            rate_limits={"only": RateLimit(requests=1, period=0.9)},
+            max_rate_limit_wait=0.9,
+        ),
+    )
+    with pytest.raises(AllProvidersFailedError):
+        await manager.get_flight_status("BA117", DAY)
+    start = now()
+    with pytest.raises(AllProvidersFailedError):
+        await manager.get_flight_status("BA117", DAY)
+    assert now() - start <= 1.0 + 1e-6
+
+
+async def test_f5_a_provider_its_own_failure_opened_is_not_retried() -> None:
+    """The failure that opens a lone provider's breaker ends the request at once."""
+    only = StubProvider("only", 10, [unavailable()])
+    manager = FailoverManager([only], config(circuit_breaker_threshold=1))
+    start = now()
+    with pytest.raises(AllProvidersFailedError) as caught:
+        await manager.get_flight_status("BA117", DAY)
+    assert now() - start < 0.5
+    assert only.calls == 1
+    assert len(caught.value.attempts) <= 2
+
+
+async def test_f7_a_provider_bug_is_a_failure_that_fails_over() -> None:
+    """An unexpected exception from a provider is counted against it and the next one answers."""
+    primary = StubProvider("primary", 10, [KeyError("estimated_out")])
+    manager = FailoverManager([primary, StubProvider("secondary", 5)], config())
+    result = await manager.get_flight_status("BA117", DAY)
+    assert result is not None
+    assert result.source == "secondary"
+    assert result.attempts[0].outcome == "invalid_response"
+    assert manager.breaker("primary").snapshot()["failed_calls"] == 1
+
+
 # ----- outlier ejection and health ------------------------------------------------------------
 
 
@@ -452,13 +495,27 @@ async def test_o1_five_consecutive_failures_eject_the_provider() -> None:
 
 
 async def test_o2_a_passing_health_probe_readmits_an_open_provider() -> None:
-    """An OPEN provider whose probe passes is closed before its open period ends."""
+    """An OPEN provider whose probe passes is half-opened before its open period ends, and
+    real calls close it."""
     primary = StubProvider("primary", 10)
     manager = FailoverManager([primary, StubProvider("secondary", 5)], config())
     manager.breaker("primary").trip()
     report = await manager.force_health_check()
     assert report["primary"].healthy
+    assert manager.breaker("primary").state is BreakerState.HALF_OPEN
+    for _ in range(3):  # breaker_half_open_probes
+        result = await manager.get_flight_status("BA117", DAY)
+        assert result is not None
+        assert result.source == "primary"
     assert manager.breaker("primary").state is BreakerState.CLOSED
+
+
+async def test_o2_a_probe_never_undoes_an_operator_forced_open() -> None:
+    """FORCED_OPEN stays forced whatever the probes say."""
+    manager = FailoverManager([StubProvider("primary", 10)], config())
+    manager.breaker("primary").force_open()
+    await manager.force_health_check()
+    assert manager.breaker("primary").state is BreakerState.FORCED_OPEN
 
 
 async def test_o3_probes_never_overlap_and_are_jittered() -> None:

@@ -439,6 +439,20 @@ def test_b10_open_duration_grows_then_resets(breaker: CircuitBreaker, clock: Fak
     assert (breaker.retry_after(), breaker.open_count) == (5.0, 1)
 
 
+def test_ending_an_open_period_half_opens_and_keeps_the_growth(
+    breaker: CircuitBreaker, clock: FakeClock
+) -> None:
+    """A passing health probe half-opens at once; failing probes re-open for the next period."""
+    fail(breaker, 5)
+    breaker.end_open_period()
+    assert breaker.state is HALF_OPEN
+    fail(breaker, 2)
+    assert (breaker.state, breaker.retry_after()) == (OPEN, 10.0)
+    breaker.force_open()
+    breaker.end_open_period()
+    assert breaker.state is BreakerState.FORCED_OPEN
+
+
 @pytest.mark.parametrize("seed", [pytest.param(seed, id=f"seed-{seed}") for seed in (1, 7, 42)])
 def test_b10_jittered_periods_stay_within_bounds(
     clock: FakeClock, transitions: list[Transition], seed: int
