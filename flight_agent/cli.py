@@ -49,7 +49,7 @@ from flight_agent.errors import FlightDataError
 from flight_agent.mcp_server import InsecureBindError, build_mcp_server
 from flight_agent.monitoring import FlightChange
 from flight_agent.providers.interfaces import ProviderHealth
-from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from tools import formatting, operations
 from tools.payloads import (
     BatchItem,
@@ -64,7 +64,7 @@ T = TypeVar("T")
 
 app = typer.Typer(help="Airline IROPS toolkit: flight status with provider failover.")
 
-service_factory: Callable[[], EnhancedFlightMonitoringService] = EnhancedFlightMonitoringService
+service_factory: Callable[[], EnhancedFlightMonitoringService] = default_service
 """Builds each command's service, inside the command's event loop (tests replace it)."""
 
 PROGRESS_THRESHOLD = 20

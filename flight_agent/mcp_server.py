@@ -29,7 +29,6 @@ default. Off loopback the server refuses to start without a bearer token
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -45,7 +44,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from flight_agent.errors import FlightDataError
-from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
 from tools import formatting, irops_formatting, irops_operations, operations
 from tools.errors import HINTS, explain_invalid, tool_error
@@ -196,14 +195,13 @@ class InsecureBindError(ValueError):
     """The HTTP server would listen off loopback without a bearer token."""
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+"""Hosts served without a token: the ones FastMCP guards against DNS rebinding by itself."""
+
+
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback name or address (127.0.0.0/8, ::1, localhost)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """Whether ``host`` may be served without a token (127.0.0.1, localhost or ::1)."""
+    return host in LOCAL_HOSTS
 
 
 class _RawArguments(ArgModelBase):
@@ -410,5 +408,5 @@ def build_mcp_server(
     if token is None:
         settings = service.settings if service is not None else Settings()
         token = Settings.secret(settings.flight_agent_mcp_token)
-    slot = ServiceSlot(service, factory or EnhancedFlightMonitoringService)
+    slot = ServiceSlot(service, factory or default_service)
     return FlightMCPServer(slot, host=host, port=port, token=(token or "").strip() or None)

@@ -25,7 +25,9 @@ class Settings(BaseSettings):
         default=False, description="The AviationStack plan allows flight_date (past dates)"
     )
     redis_url: str | None = Field(
-        default=None, description="Redis for the shared cache and monitor state; memory if unset"
+        default=None,
+        repr=False,  # a Redis URL may carry a password
+        description="Redis for the shared cache and monitor state; memory if unset",
     )
     flight_agent_mock_seed: int = Field(default=0, description="Seed of the simulated provider")
     flight_agent_model: str | None = Field(

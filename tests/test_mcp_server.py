@@ -446,7 +446,7 @@ def test_http_on_loopback_needs_no_token(service: EnhancedFlightMonitoringServic
     ("host", "loopback"),
     [
         ("127.0.0.1", True),
-        ("127.1.2.3", True),
+        ("127.1.2.3", False),  # loopback, but without FastMCP's DNS-rebinding guard
         ("::1", True),
         ("localhost", True),
         ("0.0.0.0", False),
@@ -456,5 +456,5 @@ def test_http_on_loopback_needs_no_token(service: EnhancedFlightMonitoringServic
     ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
-    """Only loopback addresses and 'localhost' count as loopback."""
+    """Only 127.0.0.1, ::1 and 'localhost' are served without a token."""
     assert is_loopback(host) is loopback

@@ -83,3 +83,18 @@ async def test_enhanced_monitoring_service_and_health_monitoring_run_verbatim(
     assert namespace["health_report"]["Simulated"].healthy
     assert namespace["provider_stats"]["Simulated"]["state"] == "closed"
     await service.aclose()
+
+
+def test_provider_configuration_runs_verbatim() -> None:
+    """'Provider Configuration' builds a config; its 600 s reset timeout raises the cap to 600."""
+    namespace: dict[str, Any] = {}
+    exec(  # the seed's own example code
+        "from flight_agent.providers import FailoverConfig\n"
+        + seed_example("Provider Configuration"),
+        namespace,
+    )
+    config = namespace["config"]
+    assert (config.circuit_breaker_timeout, config.breaker_config().max_open_duration) == (
+        600,
+        600,
+    )

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
-from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.services import EnhancedFlightMonitoringService, default_service
 
 T = TypeVar("T")
 
@@ -28,13 +28,13 @@ class ServiceRunner:
 
     Args:
         service: The service to run; when None, ``factory`` builds one on first use.
-        factory: Builds the default service (settings from the environment).
+        factory: Builds the default service (``default_service``: from the environment).
     """
 
     def __init__(
         self,
         service: EnhancedFlightMonitoringService | None = None,
-        factory: ServiceFactory = EnhancedFlightMonitoringService,
+        factory: ServiceFactory = default_service,
     ) -> None:
         self._service = service
         self._owns_service = service is None
@@ -42,6 +42,7 @@ class ServiceRunner:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def is_built(self) -> bool:
@@ -56,6 +57,8 @@ class ServiceRunner:
         return self._service
 
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._closed:
+            raise RuntimeError("this toolkit's service was closed; build a new FlightToolkit")
         with self._lock:
             if self._loop is None or self._loop.is_closed():
                 loop = asyncio.new_event_loop()
@@ -84,16 +87,34 @@ class ServiceRunner:
         return self._submit(fn).result()
 
     def close(self) -> None:
-        """Close the service and stop its loop; a built default service is rebuilt on next use."""
+        """Close the service on its loop and stop the loop.
+
+        A default service is built afresh on the next call; a given service is closed for good,
+        and later calls raise ``RuntimeError``.
+        """
         with self._lock:
             loop, thread = self._loop, self._thread
             self._loop = self._thread = None
         if loop is None or thread is None:
             return
-        if self._service is not None:
-            asyncio.run_coroutine_threadsafe(self._service.aclose(), loop).result()
+        try:
+            if self._service is not None:
+                asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result()
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join()
+            loop.close()
             if self._owns_service:
                 self._service = None
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
+            else:
+                self._closed = True
+
+    async def _shutdown(self) -> None:
+        """Cancel calls still running, then close the service."""
+        current = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if self._service is not None:
+            await self._service.aclose()

@@ -23,6 +23,10 @@ class RateLimit(BaseModel):
     period: float = Field(default=1.0, gt=0)
 
 
+DEFAULT_MAX_OPEN_DURATION = 300.0
+"""The open period's default cap, raised to ``circuit_breaker_timeout`` when that is longer."""
+
+
 class FailoverConfig(BaseModel):
     """How the failover manager spends a request's time and attempts.
 
@@ -59,7 +63,11 @@ class FailoverConfig(BaseModel):
     breaker_slow_call_duration: float = Field(default=2.5, gt=0)
     breaker_slow_call_rate: float = Field(default=80.0, gt=0, le=100)
     breaker_half_open_probes: int = Field(default=3, ge=1)
-    max_open_duration: float = Field(default=300.0, gt=0)
+    max_open_duration: float | None = Field(
+        default=None,
+        gt=0,
+        description="Cap of the growing open period; default max(300 s, circuit_breaker_timeout)",
+    )
     open_duration_jitter: float = Field(default=0.1, ge=0)
 
     hedging: bool = False
@@ -94,7 +102,9 @@ class FailoverConfig(BaseModel):
                 f"the longest backoffs ({self.worst_case_backoff():.2f} s) exceed total_timeout "
                 f"({self.total_timeout} s): retries could only ever time out"
             )
-        if self.max_open_duration < self.circuit_breaker_timeout:
+        if self.max_open_duration is not None and (
+            self.max_open_duration < self.circuit_breaker_timeout
+        ):
             raise ValueError("max_open_duration must be at least circuit_breaker_timeout")
         return self
 
@@ -117,7 +127,8 @@ class FailoverConfig(BaseModel):
             slow_call_rate_threshold=self.breaker_slow_call_rate,
             consecutive_failures=self.circuit_breaker_threshold,
             open_duration=self.circuit_breaker_timeout,
-            max_open_duration=self.max_open_duration,
+            max_open_duration=self.max_open_duration
+            or max(DEFAULT_MAX_OPEN_DURATION, self.circuit_breaker_timeout),
             open_jitter=self.open_duration_jitter,
             half_open_probes=self.breaker_half_open_probes,
             max_half_open_wait=2 * self.attempt_timeout,

@@ -2,6 +2,7 @@
 
 from flight_agent.services.enhanced_flight_monitoring_service import (
     EnhancedFlightMonitoringService,
+    default_service,
 )
 
-__all__ = ["EnhancedFlightMonitoringService"]
+__all__ = ["EnhancedFlightMonitoringService", "default_service"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -28,7 +28,7 @@ from flight_agent.errors import (
 from flight_agent.flight_query import FlightQuery, QueryLike, as_query, schedule_window
 from flight_agent.irops import NasStatus
 from flight_agent.models import Attempt, FlightStatusData, ScheduledFlight
-from flight_agent.monitoring import ChangeCallback, FlightChange, WatchState
+from flight_agent.monitoring import ChangeCallback, Subscription, WatchState
 from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.providers.failover_manager import FailoverManager
 from flight_agent.providers.interfaces import FlightDataProvider, ProviderHealth, QueryOutcome
@@ -235,13 +235,17 @@ class EnhancedFlightMonitoringService:
         """The flights being monitored, by this and every process sharing Redis."""
         return await self.monitor.watched()
 
-    def changes(self) -> AsyncIterator[FlightChange]:
-        """An async iterator of change events for this subscriber, from now on."""
+    def changes(self) -> Subscription:
+        """An async iterator of change events from now on; ``close()`` it when done."""
         return self.monitor.feed.subscribe()
 
-    def on_change(self, callback: ChangeCallback) -> None:
-        """Call ``callback(change)`` (sync or async) for every change event."""
-        self.monitor.feed.add_callback(callback)
+    def on_change(self, callback: ChangeCallback) -> Callable[[], None]:
+        """Call ``callback(change)`` (sync or async) for every change event.
+
+        Returns:
+            A function that removes the callback.
+        """
+        return self.monitor.feed.add_callback(callback)
 
     # ----- health and stats -------------------------------------------------------------------
 
@@ -277,12 +281,16 @@ class EnhancedFlightMonitoringService:
 
     async def aclose(self) -> None:
         """Stop background work and close providers, the cache it built and Redis."""
-        await self.monitor.stop()
-        await self.failover_manager.aclose()
-        if self._owns_cache:
-            await self.cache.aclose()
-        if self._redis is not None:
-            await self._redis.aclose()
+        try:
+            await self.monitor.stop()
+            await self.failover_manager.aclose()
+        finally:
+            try:
+                if self._owns_cache:
+                    await self.cache.aclose()
+            finally:
+                if self._redis is not None:
+                    await self._redis.aclose()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -295,3 +303,13 @@ class EnhancedFlightMonitoringService:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def default_service() -> EnhancedFlightMonitoringService:
+    """The service the tools, the CLI and the MCP server build from the environment.
+
+    Live providers for the keys that are set, and no simulated fallback beside them, so an
+    outage shows as stale data or an error rather than as invented flights; with no key at
+    all, the simulated provider alone.
+    """
+    return EnhancedFlightMonitoringService(enable_mock_provider=False)

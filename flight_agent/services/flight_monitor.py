@@ -4,7 +4,8 @@ Each pass asks the watch store which flights are due, claims each (so processes 
 never poll one flight twice in an interval), fetches it through the cached lookup, lets
 ``WatchState.observe`` detect changes and schedule the next poll, saves the state and publishes
 the changes. A failed fetch saves nothing: the claim's lease runs out and the flight is due
-again, so an outage delays polls without losing watches.
+again, so an outage delays polls without losing watches; a flight still unanswered two days
+after its date is dropped from the schedule.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
@@ -36,6 +37,9 @@ from flight_agent.monitoring import (
 from flight_agent.services.status_lookup import StatusLookup
 
 logger = logging.getLogger(__name__)
+
+GIVE_UP_AFTER = timedelta(days=2)
+"""A flight no provider answers for is dropped this long after its date began (UTC)."""
 
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
@@ -133,8 +137,19 @@ class FlightMonitor:
     async def poll_due(self) -> list[FlightChange]:
         """One pass: poll every due flight this worker can claim; return the changes found."""
         due = await self.store.due(self._clock.now())
-        found = await asyncio.gather(*(self._poll(state.key) for state in due))
-        return [change for changes in found for change in changes]
+        found = await asyncio.gather(
+            *(self._poll(state.key) for state in due), return_exceptions=True
+        )
+        changes: list[FlightChange] = []
+        for state, outcome in zip(due, found, strict=True):
+            if isinstance(outcome, BaseException):
+                if isinstance(outcome, asyncio.CancelledError):
+                    raise outcome
+                self.poll_errors += 1
+                logger.error("poll of %s failed", state.key, exc_info=outcome)
+            else:
+                changes += outcome
+        return changes
 
     async def _poll(self, key: str) -> list[FlightChange]:
         async with self._slots:
@@ -149,12 +164,12 @@ class FlightMonitor:
                 # answer still refreshes the cache for everyone else.
                 record = await self.lookup.get(query, refresh=True)
             except FlightDataError as error:
-                self.poll_errors += 1
-                logger.warning("poll of %s failed, retried after the lease: %s", key, error)
-                return []
+                logger.warning("poll of %s failed: %s", key, error)
+                record = None
             if record is None or record.stale:
                 self.poll_errors += 1
-                return []
+                await self._give_up_if_past(claimed)
+                return []  # the lease runs out and the flight is due again
             state, changes = claimed.observe(
                 record,
                 now=self._clock.now(),
@@ -167,14 +182,23 @@ class FlightMonitor:
             self.changes_published += len(changes)
             return changes
 
+    async def _give_up_if_past(self, state: WatchState) -> None:
+        """Stop polling a flight no provider answers for once its date is long past."""
+        flight_day = datetime.combine(state.watch.flight_date, time(), UTC)
+        if self._clock.now() - flight_day >= GIVE_UP_AFTER:
+            logger.warning("giving up on %s: no answer since its date passed", state.key)
+            await self.store.save(state.model_copy(update={"next_due": None}))
+
     async def run(self) -> None:
-        """Poll due flights until cancelled; store outages are logged and retried."""
+        """Poll due flights until cancelled; a failed pass is logged and the next one runs."""
         while True:
+            self._wake.clear()  # before the pass, so a watch added during it is not missed
             try:
                 await self.poll_due()
             except (RedisError, OSError) as error:
                 logger.warning("monitor pass failed (watch store unavailable): %s", error)
-            self._wake.clear()
+            except Exception:
+                logger.exception("monitor pass failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._tick)
 
@@ -184,7 +208,7 @@ class FlightMonitor:
             self._task = asyncio.get_running_loop().create_task(self.run(), name=self.worker_id)
 
     async def stop(self) -> None:
-        """Stop the loop, end subscriptions and release the store."""
+        """Stop the loop and end subscriptions."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -151,7 +151,9 @@ class StatusLookup:
                 return self._stale_or_raise(known, error)
             if record is not None:
                 self.stats.count_attempts(record.attempts)
-            await self.cache.set(key, self.policy.entry(record, self._clock.now()))
+            # Cached without its attempts: a later hit made no provider calls.
+            cached = record.model_copy(update={"attempts": ()}) if record is not None else None
+            await self.cache.set(key, self.policy.entry(cached, self._clock.now()))
             return record
         finally:
             await self.cache.release_lock(key)

@@ -167,3 +167,30 @@ async def test_the_background_loop_polls_without_being_asked(early_clock: FakeCl
         assert service.get_service_stats()["monitoring"]["running"] is True
         assert service.monitor.polls == 1
     assert service.get_service_stats()["monitoring"]["running"] is False
+
+
+async def test_a_failing_poll_is_counted_and_the_loop_keeps_running(
+    early_clock: FakeClock,
+) -> None:
+    """A provider that raises on every call: the pass logs it, nothing escapes, polls go on."""
+    mock = MockFlightDataProvider("Mock", clock=early_clock)
+    async with service_on(mock, early_clock) as service:
+        await service.watch("BA117", DAY)
+        mock.error_rate = 1.0
+        early_clock.advance(600)
+        assert await service.monitor.poll_due() == []
+        assert service.monitor.poll_errors == 1
+        assert service.get_service_stats()["monitoring"]["running"] is True
+
+
+async def test_a_flight_unanswered_long_after_its_date_is_dropped(early_clock: FakeClock) -> None:
+    """Two days after its date with no answer, a watch stops being polled."""
+    mock = MockFlightDataProvider("Mock", clock=early_clock)
+    service = service_on(mock, early_clock)
+    await service.watch("BA117", DAY)
+    mock.error_rate = 1.0
+    early_clock.advance(2 * 24 * 3600)
+    await service.monitor.poll_due()
+    [state] = await service.watched()
+    assert state.next_due is None
+    await service.aclose()

@@ -185,3 +185,13 @@ def test_importing_the_tools_does_no_io() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "ok"
+
+
+def test_a_closed_toolkit_says_so_instead_of_using_a_closed_service() -> None:
+    """After close(), a toolkit over a given service refuses calls with a clear error."""
+    toolkit = simulated_toolkit()
+    tool = tools_of(toolkit)["provider_health"]
+    tool.invoke({})
+    toolkit.close()
+    with pytest.raises(RuntimeError, match="was closed"):
+        tool.invoke({})
