@@ -151,7 +151,7 @@ def status(
 async def _batch(
     refs: list[FlightRef], advance: Callable[[], None] = lambda: None
 ) -> BatchStatusResult:
-    """``batch_status`` one flight at a time (all at once), calling ``advance`` after each."""
+    """``batch_status`` per flight, all concurrently, calling ``advance`` as each one answers."""
     async with open_service() as service:
 
         async def one(index: int, ref: FlightRef) -> BatchItem:

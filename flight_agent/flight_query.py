@@ -7,6 +7,7 @@ letters and digits only, so nothing a user types can change a request path or qu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -201,3 +202,18 @@ def as_query(item: QueryLike) -> FlightQuery:
     raise InvalidFlightQueryError(
         f"Expected a FlightQuery or an (ident, date[, origin]) tuple, got {item!r}."
     )
+
+
+def parse_queries(items: Iterable[QueryLike]) -> list[FlightQuery]:
+    """Validate every query of a batch before anything is sent.
+
+    Raises:
+        InvalidFlightQueryError: An item is malformed; the message names its position.
+    """
+    parsed: list[FlightQuery] = []
+    for index, item in enumerate(items):
+        try:
+            parsed.append(as_query(item))
+        except InvalidFlightQueryError as error:
+            raise InvalidFlightQueryError(f"Query {index}: {error.message}") from error
+    return parsed

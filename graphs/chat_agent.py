@@ -42,7 +42,7 @@ def build_chat_agent(
     service: EnhancedFlightMonitoringService | None = None,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
 ) -> CompiledStateGraph[MessagesState, Any, MessagesState, MessagesState]:
-    """A chat agent over every tool (the default service from settings when None).
+    """A chat agent over every tool (a service built from the environment when None).
 
     Args:
         model: The chat model; ``select_model()`` when None.

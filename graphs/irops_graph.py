@@ -98,11 +98,11 @@ def build_irops_graph(
     service: EnhancedFlightMonitoringService | None = None,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
 ) -> CompiledStateGraph[IropsState, Any, IropsState, IropsState]:
-    """The IROPS graph over a service (the default one from settings when None).
+    """The IROPS graph over a service (one built from the environment when None).
 
     Args:
         model: The chat model of the reason step; ``select_model()`` when None.
-        service: Where flight data comes from; the tools' default service when None.
+        service: Where flight data comes from; ``default_service()`` (built on first use) when None.
         checkpointer: Needed for the approval interrupt (``graphs.memory_checkpointer()``);
             leave None for ``langgraph dev``, which brings its own.
     """

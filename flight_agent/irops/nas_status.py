@@ -223,13 +223,19 @@ def parse_nas_status(document: str | bytes, *, received_at: datetime) -> NasStat
         The feed's update time and every programme with an airport.
 
     Raises:
-        InvalidResponseError: The document is too large, declares a DTD or entities, is not
-            well-formed XML, or is not a NAS status document.
+        InvalidResponseError: The document is too large, not UTF-8, declares a DTD or
+            entities, is not well-formed XML, or is not a NAS status document.
     """
     raw = document.encode("utf-8") if isinstance(document, str) else document
     if len(raw) > MAX_FEED_BYTES:
         raise InvalidResponseError("NAS status document too large", provider=SOURCE)
-    if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
+    try:
+        # Decoding first makes the DTD check see every encoding's bytes: a UTF-16 document
+        # would hide "<!DOCTYPE" from a byte search. The FAA feed is ASCII.
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidResponseError("NAS status document is not UTF-8", provider=SOURCE) from error
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         raise InvalidResponseError(
             "NAS status document declares a DTD or entities", provider=SOURCE
         )

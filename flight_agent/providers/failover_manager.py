@@ -29,10 +29,9 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import (
     AllProvidersFailedError,
     FlightDataError,
-    InvalidFlightQueryError,
     UnknownProviderError,
 )
-from flight_agent.flight_query import FlightQuery, QueryLike, as_query
+from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries
 from flight_agent.models import Attempt, FlightStatusData
 from flight_agent.providers.failover_attempt import AttemptResult, call_provider
 from flight_agent.providers.failover_config import FailoverConfig
@@ -119,6 +118,14 @@ class FailoverManager:
     def providers(self) -> list[FlightDataProvider]:
         """Every configured provider, highest priority first."""
         return [slot.provider for slot in self._by_priority(include_disabled=True)]
+
+    def usable_providers(self) -> list[FlightDataProvider]:
+        """Enabled providers whose breaker admits calls and who are not cooling down."""
+        return [
+            slot.provider
+            for slot in self._by_priority()
+            if not slot.is_open() and slot.cooldown_left() == 0
+        ]
 
     def breaker(self, name: str) -> CircuitBreaker:
         """The circuit breaker of one provider."""
@@ -332,12 +339,7 @@ class FailoverManager:
         Raises:
             InvalidFlightQueryError: An item is malformed (nothing is sent; the message names it).
         """
-        parsed: list[FlightQuery] = []
-        for index, item in enumerate(queries):
-            try:
-                parsed.append(as_query(item))
-            except InvalidFlightQueryError as error:
-                raise InvalidFlightQueryError(f"Query {index}: {error.message}") from error
+        parsed = parse_queries(queries)
         order = self._batch_order()
 
         async def one(query: FlightQuery) -> QueryOutcome:

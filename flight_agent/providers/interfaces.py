@@ -16,8 +16,8 @@ from types import TracebackType
 from typing import ClassVar, Self
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-from flight_agent.errors import FlightDataError, FlightDateOutOfRangeError, InvalidFlightQueryError
-from flight_agent.flight_query import FlightQuery, QueryLike, as_query
+from flight_agent.errors import FlightDataError, FlightDateOutOfRangeError
+from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries
 from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
 from flight_agent.providers.metrics import ProviderMetrics
 
@@ -153,12 +153,7 @@ class FlightDataProvider(ABC):
             InvalidFlightQueryError: An item is malformed (checked before any request; the
                 message names its position).
         """
-        parsed = []
-        for index, item in enumerate(queries):
-            try:
-                parsed.append(as_query(item))
-            except InvalidFlightQueryError as error:
-                raise InvalidFlightQueryError(f"Query {index}: {error.message}") from error
+        parsed = parse_queries(queries)
         semaphore = asyncio.Semaphore(self.max_concurrency)
 
         async def one(query: FlightQuery) -> QueryOutcome:

@@ -22,18 +22,16 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import (
     AllProvidersFailedError,
     FlightDataError,
-    InvalidFlightQueryError,
     ProviderError,
 )
-from flight_agent.flight_query import FlightQuery, QueryLike, as_query, schedule_window
-from flight_agent.irops import NasStatus
+from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries, schedule_window
+from flight_agent.irops import NasStatus, parse_nas_status
 from flight_agent.models import Attempt, FlightStatusData, ScheduledFlight
 from flight_agent.monitoring import ChangeCallback, Subscription, WatchState
 from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.providers.failover_manager import FailoverManager
 from flight_agent.providers.interfaces import FlightDataProvider, ProviderHealth, QueryOutcome
 from flight_agent.providers.metrics import outcome_of
-from flight_agent.resilience.breaker import BreakerState
 from flight_agent.resilience.shared_state import SharedBreakerState
 from flight_agent.services.flight_monitor import FlightMonitor
 from flight_agent.services.provider_factory import build_providers
@@ -101,7 +99,7 @@ class EnhancedFlightMonitoringService:
             self.failover_manager.fetch, self.cache, ttl_policy, clock=self.clock
         )
         self.nas_status: NasStatus | None = None
-        """The FAA airport programmes in force, when a NAS status feed has been loaded."""
+        """The FAA airport programmes in force, once ``load_nas_status`` was given a feed."""
         self.monitor = FlightMonitor(
             self.lookup,
             redis=self._redis,
@@ -150,12 +148,7 @@ class EnhancedFlightMonitoringService:
         Raises:
             InvalidFlightQueryError: An item is malformed; its position is named.
         """
-        parsed: list[FlightQuery] = []
-        for index, item in enumerate(queries):
-            try:
-                parsed.append(as_query(item))
-            except InvalidFlightQueryError as error:
-                raise InvalidFlightQueryError(f"Query {index}: {error.message}") from error
+        parsed = parse_queries(queries)
 
         async def one(query: FlightQuery) -> QueryOutcome:
             try:
@@ -168,7 +161,7 @@ class EnhancedFlightMonitoringService:
         return list(await asyncio.gather(*(one(query) for query in parsed)))
 
     async def get_inbound_flight(self, record: FlightStatusData) -> FlightStatusData | None:
-        """The aircraft's previous flight, from the provider that gave ``record``.
+        """The aircraft's previous flight, from the provider that gave ``record`` if usable.
 
         Returns:
             The inbound record, or None when the record names none, its provider cannot look
@@ -180,8 +173,9 @@ class EnhancedFlightMonitoringService:
         if not provider.supports_lookup_by_id:
             return None
         try:
-            return await provider.get_flight_by_id(record.inbound_flight_id)
-        except FlightDataError as error:
+            async with asyncio.timeout(self.failover_manager.config.attempt_timeout):
+                return await provider.get_flight_by_id(record.inbound_flight_id)
+        except (FlightDataError, TimeoutError) as error:
             logger.info("inbound flight of %s unavailable: %s", record.flight_id, error)
             return None
 
@@ -190,8 +184,8 @@ class EnhancedFlightMonitoringService:
     ) -> list[ScheduledFlight]:
         """Scheduled flights from ``origin`` to ``destination`` departing in [start, end).
 
-        Providers with schedules are asked in priority order, skipping open circuits; the
-        first answer wins.
+        Usable providers with schedules (enabled, circuit not open, not cooling down) are asked
+        in priority order, each within the attempt timeout; the first answer wins.
 
         Raises:
             InvalidFlightQueryError: Unknown airports or a bad window.
@@ -199,23 +193,37 @@ class EnhancedFlightMonitoringService:
         """
         schedule_window(origin, destination, start, end)
         attempts: list[Attempt] = []
-        for provider in self.failover_manager.providers:
+        timeout = self.failover_manager.config.attempt_timeout
+        for provider in self.failover_manager.usable_providers():
             if not provider.supports_schedules:
                 continue
-            if self.failover_manager.breaker(provider.name).state == BreakerState.OPEN:
-                attempts.append(Attempt(provider=provider.name, outcome="circuit_open"))
-                continue
             try:
-                return await provider.find_flights(origin, destination, start, end)
+                async with asyncio.timeout(timeout):
+                    return await provider.find_flights(origin, destination, start, end)
+            except TimeoutError:
+                attempts.append(Attempt(provider=provider.name, outcome="timeout"))
             except ProviderError as error:
                 attempts.append(Attempt(provider=provider.name, outcome=outcome_of(error)))
         raise AllProvidersFailedError(
-            "no provider with schedules answered" if attempts else "no provider has schedules",
+            "no provider with schedules answered"
+            if attempts
+            else "no usable provider has schedules",
             attempts=attempts,
         )
 
+    def load_nas_status(self, document: str | bytes) -> NasStatus:
+        """Take in the FAA NAS status feed (the XML of nasstatus.faa.gov, fetched by the caller);
+        ``assess_disruption`` then reports the programmes holding flights up.
+
+        Raises:
+            InvalidResponseError: Not a NAS status document (or an unsafe one).
+        """
+        self.nas_status = parse_nas_status(document, received_at=self.clock.now())
+        return self.nas_status
+
     def _provider_named(self, name: str) -> FlightDataProvider | None:
-        return next((p for p in self.failover_manager.providers if p.name == name), None)
+        usable = self.failover_manager.usable_providers()
+        return next((p for p in usable if p.name == name), None)
 
     # ----- monitoring -------------------------------------------------------------------------
 

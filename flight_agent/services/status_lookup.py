@@ -44,7 +44,7 @@ class LookupStats:
         cache_hits: Lookups answered by a fresh cache entry.
         fetches: Upstream fetches started (each may make several provider attempts).
         coalesced: Callers answered by another caller's fetch in this process.
-        lock_waits: Fetches skipped because another process held the key's lock.
+        lock_waits: Times another process held the key's lock and this one waited for it.
         stale_answers: Answers served from a stale copy during an outage.
         provider_calls: Provider attempts by provider name (what the upstream bill counts).
     """

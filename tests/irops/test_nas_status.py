@@ -93,6 +93,14 @@ def test_document_with_a_dtd_is_refused() -> None:
         parse_nas_status(load("nas_entity_expansion.xml"), received_at=RECEIVED)
 
 
+def test_a_dtd_cannot_hide_in_another_encoding() -> None:
+    """A UTF-16 document is refused: the DTD check reads characters, not raw bytes."""
+    document = load("nas_entity_expansion.xml")
+    text = document if isinstance(document, str) else document.decode("utf-8")
+    with pytest.raises(InvalidResponseError, match="not UTF-8"):
+        parse_nas_status(text.encode("utf-16"), received_at=RECEIVED)
+
+
 @pytest.mark.parametrize(
     ("document", "message"),
     [

@@ -70,6 +70,7 @@ def test_empty_metrics_have_no_rates() -> None:
 
 
 def test_an_abandoned_call_keeps_its_time_in_the_percentiles_without_an_outcome() -> None:
+    """A call cancelled after 500 ms (a lost hedge race) still shows in p99, not in counts."""
     metrics = ProviderMetrics()
     for _ in range(19):
         metrics.record_success(0.010)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,12 +13,13 @@ from pydantic import SecretStr
 
 from flight_agent.cache import MemoryCache
 from flight_agent.clock import FakeClock
-from flight_agent.errors import InvalidFlightQueryError
+from flight_agent.errors import InvalidFlightQueryError, InvalidResponseError
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
 from tests.conftest import RedisServer
+from tests.irops.factories import FIXTURES
 from tests.stubs import StubProvider
 
 DAY = date(2026, 11, 28)
@@ -161,3 +162,30 @@ def test_the_default_service_never_mixes_simulated_data_with_live_providers(
     assert [p.name for p in default_service().failover_manager.providers] == ["FlightAware"]
     monkeypatch.delenv("FLIGHTAWARE_API_KEY")
     assert [p.name for p in default_service().failover_manager.providers] == ["Simulated"]
+
+
+def test_a_nas_status_feed_can_be_loaded_and_a_bad_one_is_refused() -> None:
+    """The FAA feed is parsed into the service's programmes; an HTML page is refused."""
+    service = EnhancedFlightMonitoringService(settings=offline_settings())
+    feed = (FIXTURES / "nas_all_programmes.xml").read_bytes()
+    status = service.load_nas_status(feed)
+    assert service.nas_status is status
+    assert status.programmes
+    with pytest.raises(InvalidResponseError, match="not a NAS status document"):
+        service.load_nas_status("<html><body>503</body></html>")
+
+
+async def test_alternatives_skip_a_provider_whose_circuit_is_forced_open() -> None:
+    """A forced-open provider gets no schedule traffic; the next one answers."""
+    primary = MockFlightDataProvider("Primary", 10)
+    backup = MockFlightDataProvider("Backup", 5)
+    service = EnhancedFlightMonitoringService(
+        providers=[primary, backup], settings=offline_settings()
+    )
+    service.failover_manager.breaker("Primary").force_open()
+    start = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
+    flights = await service.find_alternative_flights("LHR", "JFK", start, start + timedelta(days=1))
+    assert flights
+    assert {f.source for f in flights} == {"Backup"}
+    assert primary.calls == 0
+    await service.aclose()
