@@ -29,5 +29,8 @@ format: $(STAMP)
 
 check: lint test
 
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

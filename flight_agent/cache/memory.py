@@ -4,6 +4,11 @@ The embedded default when no Redis is configured (DESIGN 6). Entries are kept as
 ``CacheEntry`` objects themselves (no serialisation, no per-entry dict besides the LRU's own
 slot), so a cached flight costs little more than its record. Deadlines are read from the
 injected clock: wall time for entries, monotonic time for locks.
+
+A stored record is trimmed in place: pydantic gives every model instance its own set of the
+field names it was built with (``__pydantic_fields_set__``), a hash table of about 2.2 KB for a
+provider's record of 38 names, more than the record's values. Records built with the same names
+share one such set instead; the record's fields and behaviour do not change.
 """
 
 from __future__ import annotations
@@ -11,8 +16,32 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import ClassVar
 
+from pydantic import BaseModel
+
 from flight_agent.cache.base import CacheEntry, FlightCache
 from flight_agent.clock import SYSTEM_CLOCK, Clock
+
+MAX_SHARED_FIELD_SETS = 1024
+"""At most this many distinct sets of field names are shared (records rarely have 10)."""
+
+_shared_field_sets: dict[frozenset[str], set[str]] = {}
+
+
+def share_fields_set(record: BaseModel) -> None:
+    """Point a frozen model at one shared copy of its set of field names.
+
+    Safe for frozen models: nothing adds to their set in place (``model_copy`` copies it
+    before adding the updated names), so records with equal sets can share one object.
+    """
+    names = record.__pydantic_fields_set__
+    key = frozenset(names)
+    shared = _shared_field_sets.get(key)
+    if shared is None:
+        if len(_shared_field_sets) >= MAX_SHARED_FIELD_SETS:
+            return
+        shared = _shared_field_sets[key] = set(key)
+    if names is not shared:
+        object.__setattr__(record, "__pydantic_fields_set__", shared)
 
 
 class LocalLocks:
@@ -104,6 +133,8 @@ class MemoryCache(FlightCache):
         """
         if entry.is_expired(self._clock.now()):
             return
+        if entry.value is not None:
+            share_fields_set(entry.value)
         self._entries[key] = entry
         self._entries.move_to_end(key)
         self.stats.sets += 1

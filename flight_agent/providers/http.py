@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+import math
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -185,6 +186,76 @@ def _json_or_none(content: bytes) -> Any:
         return None
 
 
+POOL_SHARD_SIZE = 4
+"""Most connections one httpcore pool holds; a larger limit is split over several pools."""
+
+
+class _Released(httpx.AsyncByteStream):
+    """A response body that calls ``release`` once when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._stream = stream
+        self._release: Callable[[], None] | None = release
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            if self._release is not None:
+                self._release()
+                self._release = None
+
+
+class PoolShards(httpx.AsyncBaseTransport):
+    """``max_connections`` keep-alive connections, split over pools of at most 4.
+
+    httpcore's pool walks all its connections on every request and every response (polling
+    each idle socket, and counting connections once per idle one), so its CPU cost per request
+    grows with its size: at 64 connections it outweighs everything else a request does. Each
+    request goes to the pool with the fewest requests in flight (until its body is closed),
+    so together the pools still hold ``max_connections`` connections. (The limits must live
+    in the transport: httpx ignores a client's ``limits`` when it is given a transport.)
+
+    Args:
+        max_connections: Connections across all pools (each kept alive when idle).
+    """
+
+    def __init__(self, max_connections: int) -> None:
+        count = max(1, math.ceil(max_connections / POOL_SHARD_SIZE))
+        size = math.ceil(max_connections / count)
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        tls = httpx.create_ssl_context()  # loading the CA bundle takes ~40 ms: share it
+        self._pools = [
+            httpx.AsyncHTTPTransport(verify=tls, retries=0, limits=limits) for _ in range(count)
+        ]
+        self._in_flight = [0] * count
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` through the least busy pool."""
+        index = self._in_flight.index(min(self._in_flight))
+        self._in_flight[index] += 1
+
+        def release() -> None:
+            self._in_flight[index] -= 1
+
+        try:
+            response = await self._pools[index].handle_async_request(request)
+        except BaseException:
+            release()
+            raise
+        response.stream = _Released(cast(httpx.AsyncByteStream, response.stream), release)
+        return response
+
+    async def aclose(self) -> None:
+        """Close every pool."""
+        for pool in self._pools:
+            await pool.aclose()
+
+
 class ProviderHttp:
     """One provider's HTTP client.
 
@@ -227,10 +298,7 @@ class ProviderHttp:
             base_url=base_url,
             headers={"Accept": "application/json", **(headers or {})},
             timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
-            transport=transport or httpx.AsyncHTTPTransport(retries=0),
+            transport=transport or PoolShards(max_connections),
             follow_redirects=False,
         )
 

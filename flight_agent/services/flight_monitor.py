@@ -161,8 +161,10 @@ class FlightMonitor:
             self.polls += 1
             try:
                 # The schedule decides freshness here (the debounce needs a new look); the
-                # answer still refreshes the cache for everyone else.
-                record = await self.lookup.get(query, refresh=True)
+                # answer still refreshes the cache for everyone else. Only the first poll, the
+                # baseline, takes a fresh cached answer: ``watch`` has usually just fetched it.
+                first = claimed.last_snapshot is None
+                record = await self.lookup.get(query, refresh=not first)
             except FlightDataError as error:
                 logger.warning("poll of %s failed: %s", key, error)
                 record = None

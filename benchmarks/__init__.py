@@ -1,0 +1,9 @@
+"""Benchmarks of flight-agent: programs that print figures against the issue's targets.
+
+``python -m benchmarks`` (``make bench``) runs them all and writes ``benchmarks/results.md``.
+One module per benchmark (``bench_cache``, ``bench_overhead``, ``bench_batch``,
+``bench_failover``, ``bench_coalescing``, ``bench_upstream_cost``, ``bench_hedging``,
+``bench_memory``), each with ``bench(scale, upstream)``; ``common`` holds timers, percentiles
+and result rows, ``stack`` builds the providers and service under test, and ``upstream`` runs
+the fake upstream in a child process.
+"""

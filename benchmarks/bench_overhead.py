@@ -1,0 +1,168 @@
+"""2. Overhead of the whole stack against a bare httpx GET of the same endpoint.
+
+For each injected latency (0 and 20 ms) and each round, one fresh flight (a cache miss
+everywhere) is fetched five ways, in rotating order, from the fake upstream in its own process:
+
+* bare: ``httpx.AsyncClient.get`` of the exact URL the provider sends, then ``.json()``;
+* provider: ``FlightAwareProvider.fetch`` (HTTP, error mapping, record mapping);
+* service: ``get_flight_status_with_failover`` (query, cache miss, single flight, failover,
+  breaker, provider, TTL, cache write);
+* runner: the tool's operation through ``ServiceRunner.call`` (the hop to the toolkit's service
+  thread and back, the service, disruption detection), without LangChain;
+* tool: the ``get_flight_status`` tool's ``ainvoke`` (LangChain, the hop to the toolkit's
+  service thread, the service, disruption detection and formatting, the hop back).
+
+Each layer has its own service and connection pool, so no layer warms another's cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from langchain_core.tools import BaseTool
+
+from benchmarks.common import Section, Stopwatch, Target, median, scaled
+from benchmarks.stack import aeroapi_request, flight_numbers, flightaware, remote, service, today
+from benchmarks.upstream import RemoteUpstream
+from flight_agent.flight_query import FlightQuery
+from flight_agent.providers import FlightAwareProvider
+from flight_agent.services import EnhancedFlightMonitoringService
+from tools import FlightToolkit, operations
+from tools.schemas import FlightRef
+from tools.service_runner import ServiceRunner
+
+ROUNDS = 200
+LATENCIES_MS = (0, 20)
+HOPS = 2_000
+LAYERS = ("bare", "provider", "service", "runner", "tool")
+
+
+async def _noop(_: object) -> None:
+    return None
+
+
+async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> Section:
+    """Run the overhead benchmark; ``scale`` shrinks the number of rounds."""
+    section = Section("2. Stack overhead (miss)")
+    rounds = scaled(ROUNDS, scale, 5)
+    async with remote(upstream) as up:
+        provider = flightaware(up)
+        direct = service([flightaware(up)])
+        runner = FlightToolkit(service=service([flightaware(up)])).runner
+        toolkit = FlightToolkit(service=service([flightaware(up)]))
+        tool = next(t for t in toolkit.get_tools() if t.name == "get_flight_status")
+        bare = httpx.AsyncClient(
+            base_url=up.base_url("flightaware"), headers={"x-apikey": up.api_key}
+        )
+        try:
+            layers = Layers(bare, provider, direct, runner, tool)
+            medians: dict[int, dict[str, float]] = {}
+            numbers = iter(flight_numbers(rounds * len(LATENCIES_MS) + 1))
+            warm = next(numbers)  # connections, imports, first-call costs
+            for name in LAYERS:
+                await layers.fetch(name, warm)
+            for latency_ms in LATENCIES_MS:
+                await up.set_latency(latency_ms / 1000)
+                watches = {name: Stopwatch() for name in LAYERS}
+                for i in range(rounds):
+                    ident = next(numbers)
+                    for name in LAYERS[i % len(LAYERS) :] + LAYERS[: i % len(LAYERS)]:
+                        with watches[name].lap():
+                            await layers.fetch(name, ident)
+                medians[latency_ms] = _report(section, latency_ms, watches)
+            noop = Stopwatch()
+            for _ in range(scaled(HOPS, scale, 50)):
+                with noop.lap():
+                    await toolkit.runner.call(_noop)
+            hop_p50 = noop.p(50, 1e3)
+            section.add("thread hop p50", hop_p50, "ms", context="toolkit.runner.call(noop)")
+        finally:
+            await bare.aclose()
+            await provider.aclose()
+            await direct.aclose()
+            runner.close()
+            toolkit.close()
+    at20 = medians[20]
+    lang, hop = at20["tool"] - at20["runner"], at20["runner"] - at20["service"]
+    section.note(
+        f"{rounds} rounds per latency; each round fetches one new flight five ways (bare, "
+        "provider, service, service through the toolkit's thread, tool) in rotating order; "
+        "figures are medians. The upstream runs in its own process, so its CPU is not counted; "
+        "the sandbox adds a few ms to every loopback request, paid by every layer alike."
+    )
+    section.note(
+        f"What limits the 20 ms ratio: LangChain's `ainvoke` (+{lang:.2f} ms: callback manager, "
+        "input validation and type-hint resolution on every call; a no-op `StructuredTool` costs "
+        "~0.4 ms warm here, more right after the loop idled) and the hop to the toolkit's "
+        f"service thread (+{hop:.2f} ms on a miss, when both threads wake from idle, against "
+        f"{hop_p50:.2f} ms for a warm no-op hop). Provider, failover, cache and service add "
+        f"{at20['service'] - at20['bare']:.2f} ms together (service / bare "
+        f"{at20['service'] / at20['bare']:.3f}). Without the hop the ratio would be "
+        f"{(at20['tool'] - hop) / at20['bare']:.3f}, so the hop is not the bottleneck; running "
+        "the service on the caller's loop when the toolkit is only used async would save it."
+    )
+    return section
+
+
+@dataclass(frozen=True, slots=True)
+class Layers:
+    """The five ways of fetching one flight, each with its own connections and cache."""
+
+    bare: httpx.AsyncClient
+    provider: FlightAwareProvider
+    service: EnhancedFlightMonitoringService
+    runner: ServiceRunner
+    tool: BaseTool
+
+    async def fetch(self, layer: str, ident: str) -> None:
+        """Fetch today's ``ident`` through ``layer`` (one of ``LAYERS``)."""
+        day = today()
+        if layer == "bare":
+            path, params = aeroapi_request(ident, day)
+            response = await self.bare.get(path, params=params)
+            response.raise_for_status()
+            response.json()
+        elif layer == "provider":
+            await self.provider.fetch(FlightQuery.parse(ident, day))
+        elif layer == "service":
+            await self.service.get_flight_status_with_failover(ident, day)
+        elif layer == "runner":
+            ref = FlightRef(flight_number=ident, date=day.isoformat())
+            await self.runner.call(lambda service: operations.flight_status(service, ref))
+        else:
+            await self.tool.ainvoke({"flight_number": ident, "date": day.isoformat()})
+
+
+def _report(section: Section, latency_ms: int, watches: dict[str, Stopwatch]) -> dict[str, float]:
+    """Add one latency's rows; returns each layer's median in ms."""
+    p50 = {name: median(watch.laps) * 1e3 for name, watch in watches.items()}
+    at = f"@{latency_ms} ms"
+    section.add(f"bare httpx GET p50 {at}", p50["bare"], "ms")
+    section.add(
+        f"tool ainvoke p50 {at}",
+        p50["tool"],
+        "ms",
+        context=(
+            f"provider {p50['provider']:.2f}, service {p50['service']:.2f}, "
+            f"service via thread {p50['runner']:.2f} ms"
+        ),
+    )
+    section.add(
+        f"tool / bare {at}",
+        p50["tool"] / p50["bare"],
+        "x",
+        Target(1.10) if latency_ms == 20 else None,
+        context=f"service / bare {p50['service'] / p50['bare']:.3f}",
+    )
+    section.add(
+        f"overhead per call {at}",
+        p50["tool"] - p50["bare"],
+        "ms",
+        context=(
+            f"provider +{p50['provider'] - p50['bare']:.2f}, service "
+            f"+{p50['service'] - p50['provider']:.2f}, thread hop "
+            f"+{p50['runner'] - p50['service']:.2f}, LangChain +{p50['tool'] - p50['runner']:.2f}"
+        ),
+    )
+    return p50
