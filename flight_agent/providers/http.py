@@ -47,8 +47,11 @@ _secrets: set[str] = set()
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered API key replaced by ``***``."""
-    for secret in _secrets:
+    """``text`` with every registered API key replaced by ``***``.
+
+    Longest keys first: a key that contains a shorter registered one is still hidden whole.
+    """
+    for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
 

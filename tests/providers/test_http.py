@@ -20,6 +20,7 @@ from flight_agent.providers.http import (
     ProviderHttp,
     error_for_status,
     parse_retry_after,
+    redact,
     register_secret,
 )
 
@@ -119,3 +120,10 @@ async def test_connection_refused_on_a_real_socket_is_unavailable() -> None:
     with pytest.raises(ProviderUnavailableError, match="connection failed"):
         await http.get_json("/x")
     await http.aclose()
+
+
+def test_a_key_containing_another_key_is_hidden_whole() -> None:
+    """Redaction replaces the longest keys first, so no part of a longer key shows."""
+    register_secret("short-key")
+    register_secret("long-short-key-99")
+    assert redact("k=long-short-key-99") == "k=***"
