@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import airportsdata
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,7 +42,20 @@ class Airport(BaseModel):
     @property
     def zone(self) -> ZoneInfo | None:
         """The airport's time zone, when known."""
-        return ZoneInfo(self.timezone) if self.timezone else None
+        return zone_named(self.timezone) if self.timezone else None
+
+
+@cache
+def zone_named(name: str) -> ZoneInfo | None:
+    """The IANA zone of that name, or None when unknown.
+
+    Kept for the life of the process: ``ZoneInfo``'s own cache holds only a few zones
+    strongly, and a batch touching many airports would otherwise read zone files again.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 @cache

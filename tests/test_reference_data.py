@@ -35,6 +35,17 @@ def test_provider_airports_are_completed_from_the_table() -> None:
     assert resolve_airport() is None
 
 
+def test_an_airport_with_a_zone_nobody_knows_has_no_zone() -> None:
+    """A provider's misspelt zone name leaves the zone unknown instead of failing the mapping."""
+    airport = resolve_airport(icao="ZZZZ", timezone="Mars/Olympus_Mons")
+    assert airport is not None
+    assert airport.zone is None
+    tokyo_strip = resolve_airport(icao="ZZZY", timezone="Asia/Tokyo")
+    assert tokyo_strip is not None
+    assert tokyo_strip.zone is not None
+    assert tokyo_strip.zone.key == "Asia/Tokyo"
+
+
 @pytest.mark.parametrize(
     ("code", "icao", "country"),
     [

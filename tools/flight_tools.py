@@ -5,8 +5,6 @@ Each is a ``StructuredTool`` with a sync and an async path over one ``ServiceRun
 model can act on come back as tool errors with a hint.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -73,6 +71,24 @@ def content_and_artifact(
     return run, arun
 
 
+class FlightTool(StructuredTool):
+    """A ``StructuredTool`` that calls its function without inspecting it on every call.
+
+    ``StructuredTool`` resolves its function's type hints on each call, to find a
+    ``RunnableConfig`` parameter ours never take. This module keeps its annotations as objects
+    (no ``from __future__ import annotations``), so LangChain's own look at these two methods
+    stays cheap too.
+    """
+
+    def _run(self, *args: Any, **kwargs: Any) -> Any:
+        assert self.func is not None
+        return self.func(*args, **kwargs)
+
+    async def _arun(self, *args: Any, **kwargs: Any) -> Any:
+        assert self.coroutine is not None
+        return await self.coroutine(*args, **kwargs)
+
+
 def structured_tool(
     name: str,
     description: str,
@@ -81,7 +97,7 @@ def structured_tool(
     coroutine: Callable[..., Awaitable[Any]],
 ) -> StructuredTool:
     """A tool with both invocation paths, typed args and content plus artifact."""
-    return StructuredTool.from_function(
+    return FlightTool.from_function(
         func=func,
         coroutine=coroutine,
         name=name,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from flight_agent.airports import Airport
+from flight_agent.airports import Airport, zone_named
 from flight_agent.errors import InvalidResponseError
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatusData
@@ -43,12 +43,7 @@ def parse_utc(value: Any) -> datetime | None:
 def zone_of(name: Any) -> ZoneInfo | None:
     """The IANA zone of that name, or None when missing or unknown."""
     raw = text(name)
-    if raw is None:
-        return None
-    try:
-        return ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    return zone_named(raw) if raw is not None else None
 
 
 def parse_wall_clock(value: Any, zone: ZoneInfo | None) -> datetime | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
-from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.clock import SYSTEM_CLOCK, Clock, FakeClock
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
@@ -22,9 +23,13 @@ def simulated_toolkit(clock: Clock = SYSTEM_CLOCK) -> FlightToolkit:
     return FlightToolkit(service=service)
 
 
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+"""The tool tests' present: their flights on 2026-11-28 and 2026-11-29 have not yet flown."""
+
+
 @pytest.fixture
 def toolkit() -> Iterator[FlightToolkit]:
-    kit = simulated_toolkit()
+    kit = simulated_toolkit(FakeClock(NOW))
     yield kit
     kit.close()
 
