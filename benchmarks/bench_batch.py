@@ -11,6 +11,7 @@ awaiting one flight after another is timed on a sample and scaled to the whole b
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import time
 from datetime import date
@@ -27,7 +28,7 @@ from flight_agent.providers.interfaces import QueryOutcome
 FLIGHTS = 1_000
 CONCURRENCY = 64
 LATENCY = 0.050
-RUNS = 3
+RUNS = 5
 SEQUENTIAL_SAMPLE = 100
 
 
@@ -55,8 +56,10 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
         await up.set_latency(LATENCY)
         times, bare_times = [], []
         for _ in range(RUNS if scale >= 1 else 1):  # alternate, so drift hits both alike
+            gc.collect()
             stack_time, sent = await _stack_batch(up, queries, config)
             times.append(stack_time)
+            gc.collect()
             bare_times.append(await _bare_batch(up, [ident for ident, _ in queries]))
         sample = queries[: scaled(SEQUENTIAL_SAMPLE, scale, 5)]
         naive = service([flightaware(up, concurrency=CONCURRENCY)], config=config)

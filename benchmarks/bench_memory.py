@@ -25,7 +25,7 @@ from benchmarks.common import Section, Target, scaled
 from benchmarks.stack import aeroapi_request, flight_numbers, today
 from benchmarks.upstream import RemoteUpstream
 from flight_agent.airports import Airport, get_airport
-from flight_agent.cache import MemoryCache, TtlPolicy, status_key
+from flight_agent.cache import CacheEntry, MemoryCache, TtlPolicy, status_key
 from flight_agent.clock import SYSTEM_CLOCK
 from flight_agent.models import Attempt, FlightStatusData
 from flight_agent.providers.flightaware_provider import map_flight
@@ -33,6 +33,8 @@ from flight_agent.testing import FakeUpstream
 
 ENTRIES = 100_000
 SOURCES = 300
+UNIQUE_FIELDS = ("provider_flight_id", "inbound_flight_id", "registration")
+"""Values each flight has to itself; copied from a source record they are made distinct."""
 
 
 async def provider_records(count: int, day: date) -> list[FlightStatusData]:
@@ -65,15 +67,18 @@ def as_source(record: FlightStatusData) -> tuple[bytes, str, str]:
     return json.dumps(fields).encode(), record.origin.code, record.destination.code
 
 
-async def fill(cache: MemoryCache, sources: list[tuple[bytes, str, str]], keys: list[str]) -> None:
-    """Cache one freshly validated record per key, as the service would."""
+async def fill(cache: Store, sources: list[tuple[bytes, str, str]], count: int, day: date) -> None:
+    """Cache ``count`` freshly validated records of distinct flights, as the service would."""
     policy = TtlPolicy()
     attempt = Attempt(provider="FlightAware", outcome="success", latency_ms=21.5)
     airports: dict[str, Airport] = {}
-    for i, key in enumerate(keys):
+    for i, ident in enumerate(flight_numbers(count)):
         raw, origin, destination = sources[i % len(sources)]
         fields = json.loads(raw)
-        fields["flight_id"] = key
+        fields["flight_id"] = ident
+        for name in UNIQUE_FIELDS:  # never shared between flights, even by interning
+            if fields.get(name) is not None:
+                fields[name] = f"{fields[name]}-{i}"
         fields["origin"] = airports.get(origin) or airports.setdefault(origin, get_airport(origin))
         fields["destination"] = airports.get(destination) or airports.setdefault(
             destination, get_airport(destination)
@@ -81,35 +86,56 @@ async def fill(cache: MemoryCache, sources: list[tuple[bytes, str, str]], keys: 
         record = FlightStatusData.model_validate(fields)
         answered = record.model_copy(update={"attempts": (attempt,)})
         cached = answered.model_copy(update={"attempts": ()})
-        await cache.set(key, policy.entry(cached, SYSTEM_CLOCK.now()))
+        await cache.set(status_key(ident, day), policy.entry(cached, SYSTEM_CLOCK.now()))
 
 
-async def bytes_per_entry(sources: list[tuple[bytes, str, str]], keys: list[str]) -> float:
-    """Bytes held per cached flight after caching one record per key."""
-    cache = MemoryCache(max_entries=len(keys))
+class ObjectStore:
+    """The baseline: entries kept as the objects given (field-name sets shared, as a cache of
+    objects would share them)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, CacheEntry] = {}
+        self._names: dict[frozenset[str], set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def set(self, key: str, entry: CacheEntry) -> None:
+        """Keep ``entry`` as it is."""
+        if entry.value is not None:
+            names = entry.value.__pydantic_fields_set__
+            shared = self._names.setdefault(frozenset(names), names)
+            object.__setattr__(entry.value, "__pydantic_fields_set__", shared)
+        self._entries[key] = entry
+
+
+Store = MemoryCache | ObjectStore
+
+
+async def bytes_per_entry(
+    sources: list[tuple[bytes, str, str]], count: int, day: date, store: Store | None = None
+) -> float:
+    """Bytes held per cached flight after caching ``count`` records in ``store`` (a
+    ``MemoryCache`` by default; designators and keys are made while counting, as a lookup
+    makes them)."""
+    cache = store if store is not None else MemoryCache(max_entries=count)
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        await fill(cache, sources, keys)
+        await fill(cache, sources, count, day)
         gc.collect()
         held = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    assert len(cache) == len(keys)
-    return held / len(keys)
+    assert len(cache) == count
+    return held / count
 
 
-def record_parts(record: FlightStatusData) -> dict[str, int]:
-    """Sizes of one record's own parts, in bytes."""
-    values = [
-        value
-        for value in record.__dict__.values()
-        if isinstance(value, str | date | tuple | int)
-        and not isinstance(value, bool)
-        and value != ()
-        and not (isinstance(value, int) and -5 <= value <= 256)  # small ints are shared
-    ]
+def record_parts(record: FlightStatusData, other: FlightStatusData) -> dict[str, int]:
+    """Sizes of one record's own parts in bytes; values ``other`` holds too are shared."""
+    shared = {id(value) for value in other.__dict__.values()}
+    values = [value for value in record.__dict__.values() if id(value) not in shared]
     return {
         "object": sys.getsizeof(record),
         "dict": sys.getsizeof(record.__dict__),
@@ -128,8 +154,7 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
     records = await provider_records(scaled(SOURCES, scale, 5), day)
     sources = [as_source(record) for record in records]
     count = scaled(ENTRIES, scale, 100)
-    keys = [status_key(ident, day) for ident in flight_numbers(count)]
-    per_entry = await bytes_per_entry(sources, keys)
+    per_entry = await bytes_per_entry(sources, count, day)
     section.add(
         f"bytes per cached flight at {count:,}",
         per_entry,
@@ -137,24 +162,28 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
         Target(2048),
         f"{per_entry * count / 2**20:.0f} MiB in all",
     )
-    parts = record_parts(records[0])
-    own = parts["object"] + parts["dict"] + parts["values"]
+    as_objects = await bytes_per_entry(sources, count, day, store=ObjectStore())
+    section.add(
+        "the same records kept as objects",
+        as_objects,
+        "B",
+        context=f"compact / objects {per_entry / as_objects:.2f}",
+    )
+    parts = record_parts(records[0], records[-1])
     section.note(
-        f"{count:,} records validated from {len(sources)} distinct provider records. One "
-        f"record as mapped: object {parts['object']} B, `__dict__` of "
-        f"{len(records[0].__dict__)} fields {parts['dict']} B, its own strings, datetimes and "
-        f"numbers {parts['values']} B, and pydantic's set of the "
+        f"{count:,} records validated from {len(sources)} distinct provider records (their "
+        "flight ids, aircraft registrations and ids made distinct per flight). One record as "
+        f"mapped: object {parts['object']} B, `__dict__` of {len(records[0].__dict__)} fields "
+        f"{parts['dict']} B, the strings, datetimes and numbers no other record shares "
+        f"{parts['values']} B, and pydantic's set of the "
         f"{len(records[0].__pydantic_fields_set__)} field names it was built with "
-        f"{parts['fields_set']} B (shared between records once cached)."
+        f"{parts['fields_set']} B."
     )
     section.note(
-        f"What limits it: the record itself, about {own:,} B as a pydantic model (object, "
-        "`__dict__`, values) before the cache adds its entry (three datetimes), key and LRU "
-        "slot. `MemoryCache` keeps the caller's own objects (its tests require `get` to return "
-        "the stored entry and the cache's own cost to stay under 200 B), so reaching 2 KB needs "
-        "a compact stored form: measured while profiling, a tuple of field values rebuilt with "
-        "`model_construct` on a hit holds ~1.9 KB per flight but costs ~30 us per hit. Sharing "
-        "pydantic's per-record set of field names (2.2 KB each) took this figure from 4.8 KB "
-        "to 2.5 KB."
+        "`MemoryCache` keeps each record as the tuple of its field values (strings interned, "
+        "equal times of a record one object) with one shared set of field names, and rebuilds "
+        "it with `model_construct` on a hit (see the memory hit figures of benchmark 1). The "
+        "baseline row keeps the same entries as pydantic objects in a plain dict, field-name "
+        "sets shared as well."
     )
     return section

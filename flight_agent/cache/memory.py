@@ -1,47 +1,88 @@
 """The in-process flight-status cache: a bounded LRU of entries and per-key try-locks.
 
-The embedded default when no Redis is configured (DESIGN 6). Entries are kept as the
-``CacheEntry`` objects themselves (no serialisation, no per-entry dict besides the LRU's own
-slot), so a cached flight costs little more than its record. Deadlines are read from the
+The embedded default when no Redis is configured (DESIGN 6). Deadlines are read from the
 injected clock: wall time for entries, monotonic time for locks.
 
-A stored record is trimmed in place: pydantic gives every model instance its own set of the
-field names it was built with (``__pydantic_fields_set__``), a hash table of about 2.2 KB for a
-provider's record of 38 names, more than the record's values. Records built with the same names
-share one such set instead; the record's fields and behaviour do not change.
+A record is kept in a compact form, about two thirds of the pydantic object's memory: the tuple of
+its field values (strings interned, so the 'Scheduled' and 'B77W' of thousands of records are
+one object each; equal times within a record shared), and one shared copy of its set of field
+names (pydantic gives every instance its own, a hash table of about 2.2 KB for a provider's
+record of 38 names). A hit rebuilds the record with ``model_construct`` (about 10 us): the values
+were validated when the record was made, so the copy equals the record stored.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
-from typing import ClassVar
-
-from pydantic import BaseModel
+from datetime import datetime
+from typing import Any, ClassVar
 
 from flight_agent.cache.base import CacheEntry, FlightCache
 from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.models import FlightStatusData
 
 MAX_SHARED_FIELD_SETS = 1024
 """At most this many distinct sets of field names are shared (records rarely have 10)."""
 
 _shared_field_sets: dict[frozenset[str], set[str]] = {}
+_FIELD_NAMES = tuple(FlightStatusData.model_fields)
+
+Packed = tuple[tuple[object, ...] | None, set[str] | None, datetime, datetime, datetime]
+"""A stored entry: the record's values and field names (None for "not found"), then the
+entry's ``stored_at``, ``fresh_until`` and ``stale_until``."""
 
 
-def share_fields_set(record: BaseModel) -> None:
-    """Point a frozen model at one shared copy of its set of field names.
-
-    Safe for frozen models: nothing adds to their set in place (``model_copy`` copies it
-    before adding the updated names), so records with equal sets can share one object.
-    """
+def _shared_names(record: FlightStatusData) -> set[str]:
+    """One shared copy of the record's set of field names (safe: records are frozen, and
+    ``model_copy`` copies the set before adding names to it)."""
     names = record.__pydantic_fields_set__
     key = frozenset(names)
     shared = _shared_field_sets.get(key)
     if shared is None:
         if len(_shared_field_sets) >= MAX_SHARED_FIELD_SETS:
-            return
+            return names
         shared = _shared_field_sets[key] = set(key)
-    if names is not shared:
-        object.__setattr__(record, "__pydantic_fields_set__", shared)
+    return shared
+
+
+def _compact(record: FlightStatusData) -> tuple[object, ...]:
+    """The record's field values in ``_FIELD_NAMES`` order, strings interned and equal times
+    of the record one object."""
+    times: dict[tuple[datetime, object], datetime] = {}
+    values: list[object] = []
+    for name in _FIELD_NAMES:
+        value = record.__dict__[name]
+        if type(value) is str:
+            value = sys.intern(value)
+        elif type(value) is datetime:
+            value = times.setdefault((value, value.tzinfo), value)
+        values.append(value)
+    return tuple(values)
+
+
+def pack(entry: CacheEntry) -> Packed:
+    """The compact form of an entry."""
+    record = entry.value
+    if record is None:
+        return (None, None, entry.stored_at, entry.fresh_until, entry.stale_until)
+    return (
+        _compact(record),
+        _shared_names(record),
+        entry.stored_at,
+        entry.fresh_until,
+        entry.stale_until,
+    )
+
+
+def unpack(packed: Packed) -> CacheEntry:
+    """The entry a compact form was made from (an equal copy)."""
+    values, names, stored_at, fresh_until, stale_until = packed
+    record = None
+    if values is not None:
+        fields: dict[str, Any] = dict(zip(_FIELD_NAMES, values, strict=True))
+        record = FlightStatusData.model_construct(names, **fields)
+    return CacheEntry(record, stored_at, fresh_until, stale_until)
 
 
 class LocalLocks:
@@ -108,7 +149,7 @@ class MemoryCache(FlightCache):
         super().__init__()
         self.max_entries = max_entries
         self._clock = clock
-        self._entries: OrderedDict[str, CacheEntry] = OrderedDict()
+        self._entries: OrderedDict[str, Packed] = OrderedDict()
         self._locks = LocalLocks(clock)
 
     def __len__(self) -> int:
@@ -118,12 +159,14 @@ class MemoryCache(FlightCache):
     async def get(self, key: str) -> CacheEntry | None:
         """The entry while it is fresh or stale, else None (an expired entry is dropped)."""
         now = self._clock.now()
-        entry = self._entries.get(key)
-        if entry is not None:
-            if entry.is_expired(now):
+        packed = self._entries.get(key)
+        entry = None
+        if packed is not None:
+            if now >= packed[4]:  # past stale_until
                 del self._entries[key]
             else:
                 self._entries.move_to_end(key)
+                entry = unpack(packed)
         return self.stats.count_read(entry, now)
 
     async def set(self, key: str, entry: CacheEntry) -> None:
@@ -133,9 +176,7 @@ class MemoryCache(FlightCache):
         """
         if entry.is_expired(self._clock.now()):
             return
-        if entry.value is not None:
-            share_fields_set(entry.value)
-        self._entries[key] = entry
+        self._entries[key] = pack(entry)
         self._entries.move_to_end(key)
         self.stats.sets += 1
         while len(self._entries) > self.max_entries:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import tracemalloc
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ import pytest
 
 from flight_agent.cache import MemoryCache
 from flight_agent.clock import FakeClock
-from tests.cache.samples import entry, flight
+from tests.cache.samples import entry, flight, full_flight
 
 MINUTE = 60.0
 
@@ -21,11 +22,24 @@ def cache(clock: FakeClock) -> MemoryCache:
 
 
 async def test_a_fresh_entry_is_a_hit(cache: MemoryCache) -> None:
-    """A stored entry comes back as the very object stored, counted as a hit."""
+    """A stored entry comes back equal to the one stored, counted as a hit."""
     cached = entry(flight())
     await cache.set("k", cached)
-    assert await cache.get("k") is cached
+    assert await cache.get("k") == cached
     assert (cache.stats.hits, cache.stats.sets) == (1, 1)
+
+
+async def test_storage_loses_nothing_of_a_record(cache: MemoryCache) -> None:
+    """Every field, the set of fields given, and the derived flags survive the compact form."""
+    record = full_flight()
+    await cache.set("k", entry(record))
+    read = await cache.get("k")
+    assert read is not None
+    assert read.value is not None
+    assert read.value == record
+    assert read.value.model_fields_set == record.model_fields_set
+    assert read.value.is_disrupted == record.is_disrupted
+    assert read.value.model_dump_json() == record.model_dump_json()
 
 
 async def test_a_not_found_answer_is_cached_too(cache: MemoryCache) -> None:
@@ -86,7 +100,7 @@ async def test_overwriting_a_key_refreshes_it_without_eviction(cache: MemoryCach
     newer = entry(None)
     await cache.set("a", newer)
     await cache.set("d", entry(flight()))
-    assert await cache.get("a") is newer
+    assert await cache.get("a") == newer
     assert await cache.get("b") is None
     assert cache.stats.evictions == 1
 
@@ -144,17 +158,26 @@ async def test_aclose_drops_entries_and_locks(cache: MemoryCache) -> None:
     assert await cache.acquire_lock("k", 10)
 
 
-async def test_the_cache_adds_little_memory_per_entry(clock: FakeClock) -> None:
-    """Entries are kept as objects: the cache's own cost is its LRU slot, under 200 bytes."""
-    count = 10_000
+async def test_a_cached_flight_costs_well_under_two_kilobytes(clock: FakeClock) -> None:
+    """A stored flight, with its key and LRU slot, holds under 1.5 KB once the caller's copy
+    is gone (as a pydantic object alone it holds about 2.5 KB)."""
+    count = 5_000
     cache = MemoryCache(count, clock=clock)
-    items = [(f"key-{i}", entry(flight())) for i in range(count)]
+    full_flight()  # loads the airport table outside the count
+    gc.collect()
     tracemalloc.start()
     try:
-        for key, cached in items:
-            await cache.set(key, cached)
-        added, _ = tracemalloc.get_traced_memory()
+        before, _ = tracemalloc.get_traced_memory()
+        for i in range(count):
+            record = full_flight().model_copy(update={"flight_id": f"BA{i}", "attempts": ()})
+            await cache.set(f"key-{i}", entry(record))
+        del record
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert added / count < 200
-    assert await cache.get("key-0") is items[0][1]
+    assert (held - before) / count < 1_500
+    read = await cache.get("key-0")
+    assert read is not None
+    assert read.value is not None
+    assert read.value.flight_id == "BA0"
