@@ -17,9 +17,14 @@ Two scenarios, both watched from 00:00 on day 0:
 * day-ahead: departures spread evenly over day 1, so each watch starts 24-48 h out;
 * same-day: departures spread evenly over day 0, so each watch starts 0-24 h out.
 
-Calls are provider calls (the watch's first lookup included). The fixed 5-minute poller is
-computed over the same spans: a poll at the watch start and every 5 minutes until the poll
-that sees the flight at the gate; a change waits for its next poll.
+The flights fly 8 airlines between 10 airports, and the provider has departure boards paged
+as AeroAPI pages them (15 flights a result set), so the monitor answers flights leaving one
+airport with one airline together from one board when that is cheaper.
+
+Calls are provider calls (the watch's first lookup included), each board result set counted
+as one. The fixed 5-minute poller is computed over the same spans: a poll at the watch start
+and every 5 minutes until the poll that sees the flight at the gate; a change waits for its
+next poll.
 """
 
 from __future__ import annotations
@@ -35,13 +40,14 @@ from typing import Any
 from benchmarks.common import Section, Target, median, percentile, scaled
 from benchmarks.stack import flight_numbers
 from benchmarks.upstream import RemoteUpstream
+from flight_agent.airlines import find_airline
 from flight_agent.airports import get_airport
 from flight_agent.cache import MemoryCache
 from flight_agent.clock import FakeClock
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatus, FlightStatusData
 from flight_agent.monitoring import ChangeKind, FlightChange
-from flight_agent.providers.interfaces import FlightDataProvider
+from flight_agent.providers.interfaces import DepartureBoard, FlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
 
@@ -53,6 +59,10 @@ HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 AIRPORTS = ("LHR", "JFK", "FRA", "CDG", "AMS", "MAD", "ORD", "ATL", "DXB", "SIN")
 PHASES = ("far", "day", "final", "arrival")
+BOARD_PAGE = 15
+"""Flights per result set of an AeroAPI airport board."""
+BOARD_PAGE_COST = 4
+"""A board result set's price in single-flight lookups ($0.020 against $0.005 at AeroAPI)."""
 BOUNDS = {"far": 30.0, "day": 30.0, "final": 5.0}
 """The issue's detection targets in minutes: 5 in the last 3 h, 30 before that."""
 
@@ -108,6 +118,8 @@ def _phase(record: FlightStatusData, now: datetime) -> str:
 def build_script(ident: str, departs: datetime, rng: random.Random) -> Script:
     """The scripted life of one flight departing at ``departs``, watched from ``WATCH_START``."""
     origin, destination = (get_airport(code) for code in rng.sample(AIRPORTS, 2))
+    airline = find_airline(ident[:2])
+    assert airline is not None
     zone = origin.zone
     flight_date = departs.astimezone(zone).date() if zone else departs.date()
     block = timedelta(minutes=rng.randint(60, 360))
@@ -115,6 +127,7 @@ def build_script(ident: str, departs: datetime, rng: random.Random) -> Script:
         flight_id=ident,
         ident_iata=ident,
         carrier_iata=ident[:2],
+        carrier_icao=airline.icao,
         flight_number=ident[2:],
         flight_date=flight_date,
         origin=origin,
@@ -200,11 +213,18 @@ def _delayed(departs: datetime, block: timedelta, minutes: int) -> dict[str, Any
 
 
 class ScriptedProvider(FlightDataProvider):
-    """Answers each flight with the state its script has reached; counts calls by phase."""
+    """Answers each flight with the state its script has reached, and departure boards as
+    AeroAPI pages them (15 flights a result set); counts calls by phase, board pages apart."""
+
+    supports_departure_boards = True
 
     def __init__(self, scripts: list[Script], clock: FakeClock) -> None:
         super().__init__("Scripted", 10, clock=clock)
         self.scripts = {(s.query.flight_id, s.query.flight_date): s for s in scripts}
+        self.boards: defaultdict[tuple[str | None, str | None], list[Script]] = defaultdict(list)
+        for script in scripts:
+            first = script.states[0]
+            self.boards[(first.origin.icao, first.carrier_icao)].append(script)
         self.calls: Counter[str] = Counter()
 
     async def _fetch(self, query: FlightQuery) -> FlightStatusData | None:
@@ -213,8 +233,41 @@ class ScriptedProvider(FlightDataProvider):
         self.calls[_phase(record, now)] += 1
         return record.model_copy(update={"fetched_at": now})
 
+    async def departure_board(
+        self,
+        airport: str,
+        start: datetime,
+        end: datetime,
+        *,
+        airline: str | None = None,
+        max_pages: int = 1,
+    ) -> DepartureBoard:
+        now = self.clock.now()
+        listed = [
+            record
+            for record in (script.at(now) for script in self.boards[(airport, airline)])
+            if record.actual_off is None
+            and record.scheduled_off is not None
+            and start <= record.scheduled_off < end
+        ]
+        listed.sort(key=lambda record: record.estimated_off or record.scheduled_off or end)
+        pages = max(1, math.ceil(len(listed) / BOARD_PAGE))
+        sent = min(pages, max_pages)
+        self.calls["board"] += sent
+        return DepartureBoard(
+            tuple(r.model_copy(update={"fetched_at": now}) for r in listed[: sent * BOARD_PAGE]),
+            pages=sent,
+            complete=sent == pages,
+        )
+
     async def _probe(self) -> str | None:
         return "scripted"
+
+
+class BoardlessScriptedProvider(ScriptedProvider):
+    """The same world without departure boards: every poll is a single flight's lookup."""
+
+    supports_departure_boards = False
 
 
 @dataclass(slots=True)
@@ -234,15 +287,16 @@ class Outcome:
     seconds_simulated: float
 
 
-async def simulate(departures: list[datetime], seed: int = 0) -> Outcome:
-    """Watch one flight per departure from ``WATCH_START`` until every one is at its gate."""
+async def simulate(departures: list[datetime], seed: int = 0, *, boards: bool = True) -> Outcome:
+    """Watch one flight per departure from ``WATCH_START`` until every one is at its gate
+    (with departure boards, or polling every flight on its own)."""
     rng = random.Random(seed)
     scripts = [
         build_script(ident, departs, rng)
         for ident, departs in zip(flight_numbers(len(departures)), departures, strict=True)
     ]
     clock = FakeClock(WATCH_START)
-    provider = ScriptedProvider(scripts, clock)
+    provider = (ScriptedProvider if boards else BoardlessScriptedProvider)(scripts, clock)
     service = EnhancedFlightMonitoringService(
         providers=[provider],
         cache=MemoryCache(max_entries=2 * len(scripts), clock=clock),
@@ -304,7 +358,9 @@ def spread(day_offset: int, count: int) -> list[datetime]:
     return [start + timedelta(days=1) * (i + 0.5) / count for i in range(count)]
 
 
-def _report(section: Section, name: str, outcome: Outcome, *, headline: bool) -> None:
+def _report(
+    section: Section, name: str, outcome: Outcome, *, headline: bool, delays: bool = True
+) -> None:
     ratio = outcome.calls / outcome.fixed_calls
     per_flight = outcome.calls / outcome.flights
     section.add(
@@ -320,8 +376,22 @@ def _report(section: Section, name: str, outcome: Outcome, *, headline: bool) ->
         "x",
         Target(0.2) if headline else None,
         "by phase: "
-        + ", ".join(f"{p} {outcome.calls_by_phase[p] / outcome.flights:.1f}" for p in PHASES),
+        + ", ".join(
+            f"{p} {outcome.calls_by_phase[p] / outcome.flights:.1f}" for p in (*PHASES, "board")
+        ),
     )
+    pages = outcome.calls_by_phase["board"]
+    cost = outcome.calls - pages + BOARD_PAGE_COST * pages
+    section.add(
+        f"{name}: cost vs fixed poller",
+        cost / outcome.fixed_calls,
+        "x",
+        context=f"AeroAPI prices: a board result set ${0.005 * BOARD_PAGE_COST:.3f}, a flight "
+        f"$0.005; ${0.005 * cost / outcome.flights:.2f} per flight against "
+        f"${0.005 * outcome.fixed_calls / outcome.flights:.2f}",
+    )
+    if not delays:
+        return
     labels = {
         "far": "> 24 h before departure",
         "day": "3-24 h before departure",
@@ -353,38 +423,35 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
     section = Section("6. Upstream cost")
     count = scaled(FLIGHTS, scale, 10)
     ahead = await simulate(spread(1, count))
+    alone = await simulate(spread(1, count), boards=False)
     same = await simulate(spread(0, count))
     _report(section, "day-ahead", ahead, headline=True)
+    _report(section, "day-ahead, no boards", alone, headline=False, delays=False)
     _report(section, "same-day", same, headline=False)
-    fixed = ahead.fixed_calls
-    dense_far = ahead.calls - ahead.calls_by_phase["far"] + 2 * ahead.far_hours
     section.note(
         f"{count:,} flights per scenario; virtual clock, monitor pass every 30 s; "
         f"{ahead.seconds_simulated / 3600:.0f} h and {same.seconds_simulated / 3600:.0f} h "
         "simulated. Calls count every provider call, the watch's first lookup included."
     )
-    section.note(
-        "The schedule polls every 6 h more than 24 h out, every 30 min from 24 h to 3 h, every "
-        "5 min in the last 3 h, every 30 min en route and every 5 min from 45 min before arrival. "
-        "So the day-ahead changes more than 24 h out wait up to 6 h: the literal target (30 min "
-        "for every change before the last 3 h) is missed there, by design."
-    )
     n = ahead.flights
-    final, own = ahead.calls_by_phase["final"] / n, ahead.calls_by_phase["arrival"] / n
-    block = ahead.flight_hours / n
-    # 30-min polls before the last 3 h: 2 (W - 3) + final + own <= 0.2 (12 (W + block) + 1)
-    break_even = (final + own - 6 - 2.4 * block - 0.2) / 0.4
     section.note(
-        f"Arithmetic: polling the far phase every 30 min too would cost "
-        f"{2 * ahead.far_hours / n:.1f} far calls per flight instead of "
-        f"{ahead.calls_by_phase['far'] / n:.1f}: a ratio of {dense_far / fixed:.2f} instead "
-        f"of {ahead.calls / fixed:.2f}. In general, with 30-min polls up to 3 h out, a flight "
-        f"watched from W h out costs 2 (W - 3) + {final:.1f} (last 3 h) + {own:.1f} (its "
-        f"{block:.1f} h gate to gate) calls against 12 (W + {block:.1f}) + 1 for the fixed "
-        f"poller, so the ratio reaches 1/5 only for W >= {break_even:.0f} h "
-        f"({break_even / 24:.1f} days). The 1/5 target and a 30-min bound over the whole watch "
-        "cannot both hold for the 24-48 h watches of this scenario; with the schedule's 6-h "
-        "polls more than 24 h out, the day-ahead ratio sits at about 1/5 (the day phase's "
-        "42 calls and the last 3 h's 36 are the floor the 30- and 5-min bounds impose)."
+        "The schedule polls every 30 min until 3 h before departure, every 5 min in the last "
+        "3 h, every 30 min en route and every 5 min from 45 min before arrival, on the grid of "
+        "each interval, so flights due together can share a departure board. A board is asked "
+        "for when its result sets cost less than the single polls it replaces (a set is priced "
+        "as 4 lookups, AeroAPI's $0.020 against $0.005): here, in the half-hour passes, where "
+        "the flights 3 h to 2 days out of one airline at one airport fall due together. In the "
+        "5-min passes of the last 3 h a group rarely has 5 flights due, so those flights are "
+        f"polled one by one ({ahead.calls_by_phase['final'] / n:.1f} calls per flight), as are "
+        f"flights after take-off ({ahead.calls_by_phase['arrival'] / n:.1f})."
+    )
+    section.note(
+        "Calls against money: a board result set is one call but four lookups' price, so in "
+        "AeroAPI's prices boards save less than they save in calls (compare the cost rows), "
+        "and with providers priced per request (AviationStack, AeroDataBox's units) they save "
+        "what the calls rows show. Without boards the same 30-minute bound costs a flight "
+        "watched from 24-48 h out the day phase's 42 polls and more again before it. Left: "
+        "arrival boards for flights in the air, and the same-day scenario, whose watches start "
+        "too close to departure for boards to gather more than the final polls."
     )
     return section

@@ -2,15 +2,16 @@
 
 A fixed 5-minute poller spends 288 calls per flight-day. ``PollSchedule`` spends them where
 changes matter: every 5 minutes in the last 3 hours before departure and the last 45 minutes
-before arrival, every 30 minutes earlier that day and en route, every 6 hours further out, and not
-at all once the flight arrived or its cancellation is confirmed. Detection latency is bounded by
-the interval of the phase the change happens in; an interval never runs past the next phase
-boundary, so a flight entering a denser phase is polled at the boundary.
+before arrival, every 30 minutes before that and en route, and not at all once the flight
+arrived or its cancellation is confirmed. Detection latency is bounded by the interval of the
+phase the change happens in; an interval never runs past the next phase boundary, so a flight
+entering a denser phase is polled at the boundary. Polls fall on the grid of their interval, so
+flights leaving together fall due together and can share one departure board.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,6 +20,7 @@ from flight_agent.models import FlightStatus, FlightStatusData
 from flight_agent.monitoring.changes import cancellation_reported
 
 _ZERO = timedelta(0)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DEPARTED = frozenset(
     {FlightStatus.DEPARTED, FlightStatus.EN_ROUTE, FlightStatus.LANDED, FlightStatus.DIVERTED}
 )
@@ -37,7 +39,7 @@ class PollSchedule(BaseModel):
                 cancellation; ``give_up_after`` (12 h) past the expected
                 departure (not departed) or arrival (departed)
     unknown     no record yet, or no departure time                         15 min
-    far         departure more than ``far_window`` (24 h) away              6 h
+    far         departure more than ``far_window`` (24 h) away              30 min
     day         departure 24 h to ``final_window`` (3 h) away               30 min
     final       departure 3 h away or less, or overdue                      5 min
     en route    departed (``actual_out``/``actual_off``, or status          30 min
@@ -51,17 +53,19 @@ class PollSchedule(BaseModel):
     reported but not yet confirmed the interval is at most ``cancellation_interval`` (10 min, the
     debouncer's default ``confirm_after``) so the confirmation poll comes promptly.
 
-    Cost, for a flight that leaves and arrives on time (block 2 h), against a fixed 5-minute
-    poller over the same span: watched from 48 h before departure, 95 calls against 600 (16 %);
-    watched from 24 h before, 91 against 312 (29 %). The 42 polls of the day phase and the 36 of
-    the final 3 hours are the floor that the 30- and 5-minute detection bounds impose, so a
-    ratio of 1/5 needs a watch that starts well before the day of the flight.
+    Cost, for one flight that leaves and arrives on time (block 2 h), against a fixed 5-minute
+    poller over the same span: watched from 48 h before departure, 139 calls against 600
+    (23 %); watched from 24 h before, 91 against 312 (29 %). The 30- and 5-minute detection
+    bounds impose this floor on a flight polled alone; flights leaving one airport with one
+    airline together share departure boards (``FlightMonitor``), which is what takes a watched
+    fleet below 1/5. ``far_interval`` can be raised (6 h, say) where changes more than a day
+    out may wait.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     far_window: timedelta = Field(default=timedelta(hours=24), gt=_ZERO)
-    far_interval: timedelta = Field(default=timedelta(hours=6), gt=_ZERO)
+    far_interval: timedelta = Field(default=timedelta(minutes=30), gt=_ZERO)
     day_interval: timedelta = Field(default=timedelta(minutes=30), gt=_ZERO)
     final_window: timedelta = Field(default=timedelta(hours=3), gt=_ZERO)
     final_interval: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
@@ -103,6 +107,27 @@ class PollSchedule(BaseModel):
         if interval is not None and cancellation_reported(record):
             return min(interval, self.cancellation_interval)
         return interval
+
+    def next_poll(
+        self,
+        record: FlightStatusData | None,
+        now: datetime,
+        *,
+        cancellation_confirmed: bool = False,
+    ) -> datetime | None:
+        """When to poll the flight next (None when it needs no more polls).
+
+        ``now`` plus ``next_interval``, moved back to the last multiple of that interval since
+        the Unix epoch when that still lies ahead: flights on the same interval fall due in the
+        same pass (every 30 minutes at :00 and :30, say), so the monitor can answer flights
+        leaving one airport with one departure board. No gap grows beyond the interval.
+        """
+        interval = self.next_interval(record, now, cancellation_confirmed=cancellation_confirmed)
+        if interval is None:
+            return None
+        due = now + interval
+        aligned = _EPOCH + (due - _EPOCH) // interval * interval
+        return aligned if aligned > now else due
 
     def _ahead(self, record: FlightStatusData, now: datetime) -> timedelta | None:
         departure = record.best_departure

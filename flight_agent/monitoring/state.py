@@ -118,14 +118,14 @@ class WatchState(BaseModel):
         cancellation, confirmation = self.cancellation.observe(record, now=now)
         if confirmation is not None:
             changes = sorted([*changes, confirmation], key=lambda change: KIND_ORDER[change.kind])
-        interval = (schedule or PollSchedule()).next_interval(
+        next_due = (schedule or PollSchedule()).next_poll(
             record, now, cancellation_confirmed=cancellation.confirmed
         )
         state = self.model_copy(
             update={
                 "last_snapshot": record,
                 "last_polled_at": now,
-                "next_due": None if interval is None else now + interval,
+                "next_due": next_due,
                 "cancellation": cancellation,
             }
         )

@@ -6,12 +6,18 @@ from flight_agent.providers.aviationstack_provider import AviationStackProvider
 from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.providers.failover_manager import FailoverManager
 from flight_agent.providers.flightaware_provider import FlightAwareProvider
-from flight_agent.providers.interfaces import FlightDataProvider, ProviderHealth, QueryOutcome
+from flight_agent.providers.interfaces import (
+    DepartureBoard,
+    FlightDataProvider,
+    ProviderHealth,
+    QueryOutcome,
+)
 from flight_agent.providers.mock_provider import MockFlightDataProvider
 
 __all__ = [
     "AeroDataBoxProvider",
     "AviationStackProvider",
+    "DepartureBoard",
     "FailoverConfig",
     "FailoverManager",
     "FlightAwareProvider",

@@ -1,9 +1,11 @@
-"""FlightAware AeroAPI v4: flight status, flights by id (inbound links) and schedules.
+"""FlightAware AeroAPI v4: flight status, flights by id (inbound links), schedules and boards.
 
 Endpoints: ``GET /flights/{ident}`` (status; ``ident_type=designator`` so a flight number is
-never read as a registration), ``GET /flights/{fa_flight_id}`` with ``ident_type=fa_flight_id``
-and ``GET /schedules/{date_start}/{date_end}`` (alternatives). AeroAPI bills per page, so every
-call asks for ``max_pages=1`` inside a tight UTC window.
+never read as a registration), ``GET /flights/{fa_flight_id}`` with ``ident_type=fa_flight_id``,
+``GET /schedules/{date_start}/{date_end}`` (alternatives) and
+``GET /airports/{id}/flights/scheduled_departures`` (departure boards). AeroAPI bills per page,
+so every call asks for ``max_pages=1`` inside a tight UTC window; only a board may ask for more
+pages, when its caller says so.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from flight_agent.airlines import find_airline
 from flight_agent.airports import Airport, find_airport, resolve_airport
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDateOutOfRangeError, InvalidFlightQueryError
@@ -22,6 +25,7 @@ from flight_agent.flight_query import FlightQuery, schedule_window
 from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
 from flight_agent.providers.http import DEFAULT_MAX_BODY_BYTES
 from flight_agent.providers.http_provider import HttpFlightDataProvider
+from flight_agent.providers.interfaces import DepartureBoard
 from flight_agent.providers.mapping import (
     choose_leg,
     expect_list,
@@ -38,6 +42,7 @@ FUTURE_DAYS = 2
 _WINDOW_PAD = timedelta(hours=14)
 _EDGE_MARGIN = timedelta(minutes=1)
 _FA_FLIGHT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+_AIRLINE_ICAO = re.compile(r"^[A-Z]{3}$")
 
 _TIME_FIELDS = tuple(
     f"{kind}_{phase}"
@@ -131,6 +136,10 @@ def map_flight(
     )
 
 
+def _same_airport(a: Airport, b: Airport) -> bool:
+    return bool((a.icao and a.icao == b.icao) or (a.iata and a.iata == b.iata))
+
+
 def merge_diversions(records: list[FlightStatusData]) -> list[FlightStatusData]:
     """Fold diversion legs into the original flight.
 
@@ -184,6 +193,7 @@ class FlightAwareProvider(HttpFlightDataProvider):
 
     supports_lookup_by_id = True
     supports_schedules = True
+    supports_departure_boards = True
     not_found_on_404 = False
 
     key_env = "FLIGHTAWARE_API_KEY"
@@ -235,13 +245,22 @@ class FlightAwareProvider(HttpFlightDataProvider):
         else:
             start = datetime.combine(query.flight_date, time(), UTC) - _WINDOW_PAD
             end = datetime.combine(query.flight_date + timedelta(days=1), time(), UTC) + _WINDOW_PAD
+        return self._clamp(start, end, query.flight_date.isoformat())
+
+    def _clamp(self, start: datetime, end: datetime, asked: str) -> tuple[datetime, datetime]:
+        """``[start, end)`` cut to what AeroAPI accepts: 10 days back to 2 days ahead of now.
+
+        Raises:
+            FlightDateOutOfRangeError: No part of the window is inside that range; ``asked``
+                names the window in the message.
+        """
         now = self.clock.now()
         start = max(start, now - timedelta(days=HISTORY_DAYS) + _EDGE_MARGIN)
         end = min(end, now + timedelta(days=FUTURE_DAYS) - _EDGE_MARGIN)
         if start >= end:
             earliest, latest = self.supported_dates(now.date())
             raise FlightDateOutOfRangeError(
-                f"{self.name} cannot search {query.flight_date.isoformat()}: AeroAPI answers "
+                f"{self.name} cannot search {asked}: AeroAPI answers "
                 "from 10 days back to 2 days ahead.",
                 earliest=earliest,
                 latest=latest,
@@ -260,11 +279,13 @@ class FlightAwareProvider(HttpFlightDataProvider):
         records = self._records(response.body, flight_id=query.flight_id)
         return choose_leg(records, query)
 
-    def _records(self, body: Any, *, flight_id: str | None) -> list[FlightStatusData]:
+    def _records(
+        self, body: Any, *, flight_id: str | None, key: str = "flights"
+    ) -> list[FlightStatusData]:
         if body is None:
             return []
         flights = expect_list(
-            body.get("flights") if isinstance(body, dict) else None, self.name, "'flights'"
+            body.get(key) if isinstance(body, dict) else None, self.name, f"'{key}'"
         )
         fetched_at = self.clock.now()
         mapped = (
@@ -311,6 +332,93 @@ class FlightAwareProvider(HttpFlightDataProvider):
         items = expect_list(body.get("scheduled", []), self.name, "'scheduled'")
         found = (self._scheduled(item) for item in items)
         return sorted((f for f in found if f is not None), key=lambda f: f.scheduled_out)
+
+    async def departure_board(
+        self,
+        airport: str,
+        start: datetime,
+        end: datetime,
+        *,
+        airline: str | None = None,
+        max_pages: int = 1,
+    ) -> DepartureBoard:
+        """Flights scheduled to take off from ``airport`` in [start, end), recent cancellations
+        included, in AeroAPI's order (expected take-off first).
+
+        The window is compared with ``scheduled_off`` and cut to what AeroAPI accepts (10 days
+        back to 2 days ahead). Each page is a billed result set, so ``max_pages`` bounds the cost.
+
+        Args:
+            airport: IATA or ICAO code; AeroAPI is asked with the ICAO code when there is one.
+            start: Aware datetime, inclusive.
+            end: Aware datetime, exclusive.
+            airline: ICAO code of the operating airline (e.g. 'UAL') to keep only its flights.
+            max_pages: The most result sets to fetch (at least 1).
+
+        Raises:
+            InvalidFlightQueryError: Unknown airport, airline not a 3-letter ICAO code,
+                ``max_pages`` below 1, naive or reversed times (no request is sent).
+            FlightDateOutOfRangeError: No part of the window is inside AeroAPI's range.
+            ProviderError: AeroAPI failed to answer.
+        """
+        origin = find_airport(airport) if isinstance(airport, str) else None
+        if origin is None:
+            raise InvalidFlightQueryError(
+                f"Unknown airport code {airport!r}: use a 3-letter IATA code such as 'JFK' "
+                "or a 4-letter ICAO code such as 'KJFK'.",
+                provider=self.name,
+            )
+        params = {"airline": self._airline_icao(airline)} if airline is not None else {}
+        if max_pages < 1:
+            raise InvalidFlightQueryError(
+                f"max_pages must be at least 1, not {max_pages}.", provider=self.name
+            )
+        for name, value in (("start", start), ("end", end)):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise InvalidFlightQueryError(
+                    f"The board's {name} {value.isoformat()} has no time zone; pass an aware "
+                    "datetime such as datetime(2026, 11, 28, 12, tzinfo=timezone.utc).",
+                    provider=self.name,
+                )
+        if start >= end:
+            raise InvalidFlightQueryError(
+                f"The board's window must end after it starts: {start.isoformat()} to "
+                f"{end.isoformat()}.",
+                provider=self.name,
+            )
+        start, end = self._clamp(start, end, f"departures from {_iso(start)} to {_iso(end)}")
+        self.require_key()
+        code = origin.icao or origin.iata
+        response = await self.http.get_json(
+            f"/airports/{code}/flights/scheduled_departures",
+            {**params, "start": _iso(start), "end": _iso(end), "max_pages": str(max_pages)},
+        )
+        body = response.body if isinstance(response.body, dict) else {}
+        records = self._records(body, flight_id=None, key="scheduled_departures")
+        links = body.get("links")
+        num_pages = body.get("num_pages")
+        return DepartureBoard(
+            records=tuple(
+                record.model_copy(update={"legs": (record.route,)})
+                for record in records
+                if _same_airport(record.origin, origin)
+            ),
+            pages=num_pages if isinstance(num_pages, int) else 1,
+            complete=not (isinstance(links, dict) and links.get("next")),
+        )
+
+    def _airline_icao(self, airline: str) -> str:
+        """The upper-case ICAO airline code, or a message naming the ICAO code to use."""
+        code = airline.strip().upper() if isinstance(airline, str) else ""
+        if _AIRLINE_ICAO.match(code):
+            return code
+        known = find_airline(code) if len(code) == 2 else None
+        hint = f"use {known.icao!r} for {known.name}" if known else "such as 'UAL' or 'BAW'"
+        raise InvalidFlightQueryError(
+            f"Airline {airline!r} is not a 3-letter ICAO airline code ({hint}); AeroAPI "
+            "filters departure boards by the operating airline's ICAO code.",
+            provider=self.name,
+        )
 
     def _scheduled(self, item: dict[str, Any]) -> ScheduledFlight | None:
         out, arrive = parse_utc(item.get("scheduled_out")), parse_utc(item.get("scheduled_in"))

@@ -22,6 +22,7 @@ from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
 from flight_agent.providers.metrics import ProviderMetrics
 
 __all__ = [
+    "DepartureBoard",
     "FlightDataProvider",
     "FlightStatus",
     "FlightStatusData",
@@ -42,6 +43,22 @@ class QueryOutcome:
     def ok(self) -> bool:
         """True when the provider answered (found or definitely not found)."""
         return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class DepartureBoard:
+    """The flights one provider lists as leaving an airport in a window.
+
+    Attributes:
+        records: The flights, each as ``fetch`` would map it (``flight_id`` is the operating
+            designator, ``legs`` only the one departing this airport).
+        pages: Result sets the provider returned (what a per-page price bills).
+        complete: False when the provider had more pages than were asked for.
+    """
+
+    records: tuple[FlightStatusData, ...]
+    pages: int
+    complete: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +90,8 @@ class FlightDataProvider(ABC):
     """Whether ``get_flight_by_id`` works (e.g. to follow an ``inbound_flight_id``)."""
     supports_schedules: ClassVar[bool] = False
     """Whether ``find_flights`` works (published schedules, for alternative flights)."""
+    supports_departure_boards: ClassVar[bool] = False
+    """Whether ``departure_board`` works (an airport's departures, one call for many flights)."""
 
     def __init__(
         self,
@@ -174,6 +193,21 @@ class FlightDataProvider(ABC):
     ) -> list[ScheduledFlight]:
         """Scheduled flights departing in [start, end); see ``supports_schedules``."""
         raise NotImplementedError(f"{self.name} has no schedules")
+
+    async def departure_board(
+        self,
+        airport: str,
+        start: datetime,
+        end: datetime,
+        *,
+        airline: str | None = None,
+        max_pages: int = 1,
+    ) -> DepartureBoard:
+        """Flights scheduled to take off from ``airport`` in [start, end) that have not taken
+        off yet (recent cancellations included), optionally of one operating airline (ICAO
+        code); at most ``max_pages`` result sets. See ``supports_departure_boards``.
+        """
+        raise NotImplementedError(f"{self.name} has no departure boards")
 
     async def health_check(self) -> ProviderHealth:
         """Probe the provider once with its cheapest call."""

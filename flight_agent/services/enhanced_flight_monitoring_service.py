@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from flight_agent.cache import FlightCache, MemoryCache, RedisCache, TtlPolicy
 from flight_agent.cache.redis_cache import fail_fast_client
@@ -30,7 +30,12 @@ from flight_agent.models import Attempt, FlightStatusData, ScheduledFlight
 from flight_agent.monitoring import ChangeCallback, Subscription, WatchState
 from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.providers.failover_manager import FailoverManager
-from flight_agent.providers.interfaces import FlightDataProvider, ProviderHealth, QueryOutcome
+from flight_agent.providers.interfaces import (
+    DepartureBoard,
+    FlightDataProvider,
+    ProviderHealth,
+    QueryOutcome,
+)
 from flight_agent.providers.metrics import outcome_of
 from flight_agent.resilience.shared_state import SharedBreakerState
 from flight_agent.services.flight_monitor import FlightMonitor
@@ -39,6 +44,8 @@ from flight_agent.services.status_lookup import StatusLookup
 from flight_agent.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 REDIS_SOCKET_TIMEOUT = 0.25
 """Seconds a Redis command may take before it counts as an outage (a cache must be fast)."""
@@ -105,6 +112,7 @@ class EnhancedFlightMonitoringService:
             redis=self._redis,
             check_interval=check_interval_seconds,
             clock=self.clock,
+            boards=self.departure_board,
         )
 
     # ----- status -----------------------------------------------------------------------------
@@ -192,22 +200,62 @@ class EnhancedFlightMonitoringService:
             AllProvidersFailedError: No provider with schedules answered.
         """
         schedule_window(origin, destination, start, end)
+        return await self._first_answer(
+            "schedules",
+            lambda provider: provider.supports_schedules,
+            lambda provider: provider.find_flights(origin, destination, start, end),
+        )
+
+    async def departure_board(
+        self,
+        airport: str,
+        start: datetime,
+        end: datetime,
+        *,
+        airline: str | None = None,
+        max_pages: int = 1,
+    ) -> DepartureBoard:
+        """The flights leaving ``airport`` in [start, end) (by scheduled take-off) that have not
+        taken off yet, optionally of one airline (ICAO code), in at most ``max_pages`` result
+        sets: one call for many flights, which the monitor uses for flights leaving together.
+
+        Usable providers with departure boards are asked in priority order, each within the
+        attempt timeout; the first answer wins.
+
+        Raises:
+            InvalidFlightQueryError: Unknown airport or airline, or a bad window.
+            AllProvidersFailedError: No provider with departure boards answered.
+        """
+        return await self._first_answer(
+            "departure boards",
+            lambda provider: provider.supports_departure_boards,
+            lambda provider: provider.departure_board(
+                airport, start, end, airline=airline, max_pages=max_pages
+            ),
+        )
+
+    async def _first_answer(
+        self,
+        what: str,
+        offers: Callable[[FlightDataProvider], bool],
+        ask: Callable[[FlightDataProvider], Awaitable[T]],
+    ) -> T:
+        """The answer of the first usable provider that ``offers`` it, each asked within the
+        attempt timeout (these calls are not retried or counted by the breakers)."""
         attempts: list[Attempt] = []
         timeout = self.failover_manager.config.attempt_timeout
         for provider in self.failover_manager.usable_providers():
-            if not provider.supports_schedules:
+            if not offers(provider):
                 continue
             try:
                 async with asyncio.timeout(timeout):
-                    return await provider.find_flights(origin, destination, start, end)
+                    return await ask(provider)
             except TimeoutError:
                 attempts.append(Attempt(provider=provider.name, outcome="timeout"))
             except ProviderError as error:
                 attempts.append(Attempt(provider=provider.name, outcome=outcome_of(error)))
         raise AllProvidersFailedError(
-            "no provider with schedules answered"
-            if attempts
-            else "no usable provider has schedules",
+            f"no provider with {what} answered" if attempts else f"no usable provider has {what}",
             attempts=attempts,
         )
 

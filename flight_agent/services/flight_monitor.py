@@ -6,6 +6,14 @@ never poll one flight twice in an interval), fetches it through the cached looku
 the changes. A failed fetch saves nothing: the claim's lease runs out and the flight is due
 again, so an outage delays polls without losing watches; a flight still unanswered two days
 after its date is dropped from the schedule.
+
+Flights that fall due together, have not taken off and leave one airport with one airline are
+answered by one departure board (``EnhancedFlightMonitoringService.departure_board``) when a
+provider has boards: one call instead of one per flight. A board's result set is dearer than
+one flight's lookup (AeroAPI: $0.020 against $0.005, ``board_page_cost`` 4), so a board is
+asked for only when it is cheaper than the polls it replaces, and for no more result sets than
+keep it so; a flight it does not list (it left, or the board was cut short) is polled on its
+own. After a board cut short, that airport and airline go back to single polls for a while.
 """
 
 from __future__ import annotations
@@ -13,9 +21,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Coroutine
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -23,7 +34,7 @@ from redis.exceptions import RedisError
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightNotFoundError
 from flight_agent.flight_query import FlightQuery
-from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData
+from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatus, FlightStatusData
 from flight_agent.monitoring import (
     ChangeFeed,
     FlightChange,
@@ -34,6 +45,8 @@ from flight_agent.monitoring import (
     WatchState,
     WatchStore,
 )
+from flight_agent.monitoring.changes import cancellation_reported
+from flight_agent.providers.interfaces import DepartureBoard
 from flight_agent.services.status_lookup import StatusLookup
 
 logger = logging.getLogger(__name__)
@@ -43,6 +56,31 @@ GIVE_UP_AFTER = timedelta(days=2)
 
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
+
+BOARD_MARGIN = timedelta(minutes=5)
+"""A board's window reaches this far beyond its flights' scheduled take-offs."""
+
+BOARD_BACKOFF = timedelta(hours=6)
+"""After a board cut short, its airport and airline are polled flight by flight this long."""
+
+_ON_GROUND = frozenset({FlightStatus.SCHEDULED, FlightStatus.BOARDING, FlightStatus.UNKNOWN})
+
+BoardKey = tuple[str, str]
+"""A departure board: the airport's ICAO code and the operating airline's ICAO code."""
+
+
+class BoardSource(Protocol):
+    """Where departure boards come from (``EnhancedFlightMonitoringService.departure_board``)."""
+
+    def __call__(
+        self,
+        airport: str,
+        start: datetime,
+        end: datetime,
+        *,
+        airline: str | None = None,
+        max_pages: int = 1,
+    ) -> Awaitable[DepartureBoard]: ...
 
 
 class FlightMonitor:
@@ -58,6 +96,10 @@ class FlightMonitor:
         delay_threshold_minutes: Smallest move of a delay or estimate reported as a change.
         lease: How long a claimed poll holds before another worker may take the flight.
         concurrency: Flights polled at once in one pass.
+        boards: Departure boards, to answer flights leaving together with one call; None
+            polls every flight on its own.
+        board_page_cost: What one board result set costs, counted in single-flight lookups
+            (at least 1; AeroAPI's prices make it 4).
     """
 
     def __init__(
@@ -71,7 +113,11 @@ class FlightMonitor:
         delay_threshold_minutes: int = DISRUPTION_DELAY_MINUTES,
         lease: timedelta = timedelta(minutes=2),
         concurrency: int = 16,
+        boards: BoardSource | None = None,
+        board_page_cost: float = 4.0,
     ) -> None:
+        if board_page_cost < 1:
+            raise ValueError("board_page_cost must be at least 1")
         self.lookup = lookup
         self.store: WatchStore = (
             RedisWatchStore(redis, clock=clock)
@@ -88,7 +134,12 @@ class FlightMonitor:
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._boards = boards
+        self._page_cost = board_page_cost
+        self._board_backoff: dict[BoardKey, datetime] = {}
         self.polls = 0
+        self.board_polls = 0
+        self.board_pages = 0
         self.poll_errors = 0
         self.changes_published = 0
         self.watched_count = 0
@@ -136,53 +187,149 @@ class FlightMonitor:
 
     async def poll_due(self) -> list[FlightChange]:
         """One pass: poll every due flight this worker can claim; return the changes found."""
-        due = await self.store.due(self._clock.now())
-        found = await asyncio.gather(
-            *(self._poll(state.key) for state in due), return_exceptions=True
-        )
+        now = self._clock.now()
+        due = await self.store.due(now)
+        boards: defaultdict[BoardKey, list[WatchState]] = defaultdict(list)
+        singles: list[WatchState] = []
+        for state in due:
+            key = self._board_key(state, now)
+            if key is None:
+                singles.append(state)
+            else:
+                boards[key].append(state)
+        jobs: list[tuple[str, Coroutine[Any, Any, list[FlightChange]]]] = []
+        for key, states in boards.items():
+            if self._board_pages(len(states)) >= 1:
+                jobs.append((f"the {key[1]} board at {key[0]}", self._poll_board(key, states)))
+            else:
+                singles += states
+        jobs += [(state.key, self._poll(state.key)) for state in singles]
+        found = await asyncio.gather(*(job for _, job in jobs), return_exceptions=True)
         changes: list[FlightChange] = []
-        for state, outcome in zip(due, found, strict=True):
+        for (label, _), outcome in zip(jobs, found, strict=True):
             if isinstance(outcome, BaseException):
                 if isinstance(outcome, asyncio.CancelledError):
                     raise outcome
                 self.poll_errors += 1
-                logger.error("poll of %s failed", state.key, exc_info=outcome)
+                logger.error("poll of %s failed", label, exc_info=outcome)
             else:
                 changes += outcome
         return changes
+
+    def _board_key(self, state: WatchState, now: datetime) -> BoardKey | None:
+        """The board that can answer this flight's poll, or None to poll it on its own."""
+        record = state.last_snapshot
+        if self._boards is None or record is None or record.status not in _ON_GROUND:
+            return None
+        if record.actual_out is not None or record.actual_off is not None:
+            return None
+        if cancellation_reported(record):
+            return None  # the debounce wants this flight's own answer
+        if record.origin.icao is None or record.carrier_icao is None:
+            return None
+        if _takeoff_window(record) is None:
+            return None
+        key = (record.origin.icao, record.carrier_icao)
+        return None if self._board_backoff.get(key, now) > now else key
 
     async def _poll(self, key: str) -> list[FlightChange]:
         async with self._slots:
             claimed = await self.store.claim(key, self.worker_id, self._lease)
             if claimed is None:
                 return []
-            watch = claimed.watch
-            query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
-            self.polls += 1
-            try:
-                # The schedule decides freshness here (the debounce needs a new look); the
-                # answer still refreshes the cache for everyone else. Only the first poll, the
-                # baseline, takes a fresh cached answer: ``watch`` has usually just fetched it.
-                first = claimed.last_snapshot is None
-                record = await self.lookup.get(query, refresh=not first)
-            except FlightDataError as error:
-                logger.warning("poll of %s failed: %s", key, error)
-                record = None
-            if record is None or record.stale:
-                self.poll_errors += 1
-                await self._give_up_if_past(claimed)
-                return []  # the lease runs out and the flight is due again
-            state, changes = claimed.observe(
-                record,
-                now=self._clock.now(),
-                schedule=self.schedule,
-                delay_threshold_minutes=self._threshold,
+            return await self._refresh(claimed)
+
+    async def _poll_board(self, key: BoardKey, states: list[WatchState]) -> list[FlightChange]:
+        """Answer flights leaving one airport with one airline from one departure board."""
+        async with self._slots:
+            claims = [await self.store.claim(s.key, self.worker_id, self._lease) for s in states]
+            claimed = [state for state in claims if state is not None]
+            pages = self._board_pages(len(claimed))
+            board = await self._board(key, claimed, pages) if pages >= 1 else None
+        changes: list[FlightChange] = []
+        alone: list[WatchState] = []
+        for state in claimed:
+            record = _listed(board, state) if board is not None else None
+            if record is None:
+                alone.append(state)
+                continue
+            query = FlightQuery.parse(
+                state.watch.flight_id, state.watch.flight_date, origin=state.watch.origin
             )
-            if not await self.store.save(state):
-                return []  # unwatched while polling
-            await self.feed.publish(changes)
-            self.changes_published += len(changes)
-            return changes
+            await self.lookup.store(query, record)
+            changes += await self._apply(state, record)
+        for found in await asyncio.gather(*(self._refresh_alone(state) for state in alone)):
+            changes += found
+        return changes
+
+    def _board_pages(self, flights: int) -> int:
+        """The most result sets a board may take to stay cheaper than polling ``flights``
+        flights one by one (0: polling them is cheaper)."""
+        return math.ceil(flights / self._page_cost) - 1
+
+    async def _board(
+        self, key: BoardKey, claimed: list[WatchState], pages: int
+    ) -> DepartureBoard | None:
+        """The departure board covering the claimed flights, or None when none answered."""
+        assert self._boards is not None
+        windows = [_takeoff_window(state.last_snapshot) for state in claimed if state.last_snapshot]
+        starts = [window[0] for window in windows if window is not None]
+        ends = [window[1] for window in windows if window is not None]
+        airport, airline = key
+        try:
+            board = await self._boards(
+                airport,
+                min(starts) - BOARD_MARGIN,
+                max(ends) + BOARD_MARGIN,
+                airline=airline,
+                max_pages=pages,
+            )
+        except FlightDataError as error:
+            logger.info("departure board of %s at %s unavailable: %s", airline, airport, error)
+            return None
+        self.board_polls += 1
+        self.board_pages += board.pages
+        if not board.complete:
+            self._board_backoff[key] = self._clock.now() + BOARD_BACKOFF
+        return board
+
+    async def _refresh_alone(self, state: WatchState) -> list[FlightChange]:
+        async with self._slots:
+            return await self._refresh(state)
+
+    async def _refresh(self, claimed: WatchState) -> list[FlightChange]:
+        """Fetch one claimed flight and take the answer in."""
+        watch = claimed.watch
+        query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
+        self.polls += 1
+        try:
+            # The schedule decides freshness here (the debounce needs a new look); the
+            # answer still refreshes the cache for everyone else. Only the first poll, the
+            # baseline, takes a fresh cached answer: ``watch`` has usually just fetched it.
+            first = claimed.last_snapshot is None
+            record = await self.lookup.get(query, refresh=not first)
+        except FlightDataError as error:
+            logger.warning("poll of %s failed: %s", claimed.key, error)
+            record = None
+        if record is None or record.stale:
+            self.poll_errors += 1
+            await self._give_up_if_past(claimed)
+            return []  # the lease runs out and the flight is due again
+        return await self._apply(claimed, record)
+
+    async def _apply(self, claimed: WatchState, record: FlightStatusData) -> list[FlightChange]:
+        """Observe a fresh record of a claimed flight, save its state, publish its changes."""
+        state, changes = claimed.observe(
+            record,
+            now=self._clock.now(),
+            schedule=self.schedule,
+            delay_threshold_minutes=self._threshold,
+        )
+        if not await self.store.save(state):
+            return []  # unwatched while polling
+        await self.feed.publish(changes)
+        self.changes_published += len(changes)
+        return changes
 
     async def _give_up_if_past(self, state: WatchState) -> None:
         """Stop polling a flight no provider answers for once its date is long past."""
@@ -224,7 +371,38 @@ class FlightMonitor:
             "worker_id": self.worker_id,
             "watched_flights": self.watched_count,
             "polls": self.polls,
+            "board_polls": self.board_polls,
+            "board_pages": self.board_pages,
             "poll_errors": self.poll_errors,
             "changes_published": self.changes_published,
             "running": self._task is not None and not self._task.done(),
         }
+
+
+def _takeoff_window(record: FlightStatusData | None) -> tuple[datetime, datetime] | None:
+    """When the flight is scheduled to take off, as a board filters it: the scheduled take-off,
+    else the hour after the scheduled gate departure."""
+    if record is None:
+        return None
+    if record.scheduled_off is not None:
+        return record.scheduled_off, record.scheduled_off
+    if record.scheduled_out is not None:
+        return record.scheduled_out, record.scheduled_out + timedelta(hours=1)
+    return None
+
+
+def _listed(board: DepartureBoard, state: WatchState) -> FlightStatusData | None:
+    """The board's record of the watched flight (operating designator, date and airport),
+    as the watch knows it: under its own designator, with the legs it knew."""
+    known = state.last_snapshot
+    assert known is not None
+    idents = {known.ident_iata, known.ident_icao} - {None}
+    for record in board.records:
+        same_flight = idents & {record.ident_iata, record.ident_icao}
+        if (
+            same_flight
+            and record.flight_date == known.flight_date
+            and record.origin == known.origin
+        ):
+            return record.model_copy(update={"flight_id": known.flight_id, "legs": known.legs})
+    return None

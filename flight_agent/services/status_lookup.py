@@ -151,12 +151,19 @@ class StatusLookup:
                 return self._stale_or_raise(known, error)
             if record is not None:
                 self.stats.count_attempts(record.attempts)
-            # Cached without its attempts: a later hit made no provider calls.
-            cached = record.model_copy(update={"attempts": ()}) if record is not None else None
-            await self.cache.set(key, self.policy.entry(cached, self._clock.now()))
+            await self._put(key, record)
             return record
         finally:
             await self.cache.release_lock(key)
+
+    async def store(self, query: FlightQuery, record: FlightStatusData) -> None:
+        """Cache a record fetched another way (from a departure board, say) as a fetch would."""
+        await self._put(status_key(query.flight_id, query.flight_date, query.origin), record)
+
+    async def _put(self, key: str, record: FlightStatusData | None) -> None:
+        # Cached without its attempts: a later hit made no provider calls.
+        cached = record.model_copy(update={"attempts": ()}) if record is not None else None
+        await self.cache.set(key, self.policy.entry(cached, self._clock.now()))
 
     async def _wait_for_holder(self, key: str, since: datetime) -> CacheEntry | None:
         """Wait for another process's fetch to land in the cache; None if it never does."""

@@ -19,6 +19,7 @@ JSON = "application/json; charset=UTF-8"
 OPERATIONS = {
     "flights_": ("/flights/{ident}", "200"),
     "schedules_": ("/schedules/{date_start}/{date_end}", "200"),
+    "scheduled_departures_": ("/airports/{id}/flights/scheduled_departures", "200"),
     "account_usage": ("/account/usage", "200"),
     "error_": ("/flights/{ident}", "400"),
 }
@@ -66,4 +67,9 @@ def test_the_validator_rejects_a_fixture_that_breaks_the_spec() -> None:
 
 def test_every_fixture_kind_is_covered() -> None:
     """Each operation the provider calls has at least one fixture."""
-    assert {p.name.split("_")[0] for p in FIXTURE_FILES} >= {"flights", "schedules", "error"}
+    assert {p.name.split("_")[0] for p in FIXTURE_FILES} >= {
+        "flights",
+        "schedules",
+        "scheduled",
+        "error",
+    }

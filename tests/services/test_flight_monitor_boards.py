@@ -1,0 +1,193 @@
+"""Departure boards in the monitor: flights leaving one airport with one airline together are
+answered by one board call when that is cheaper than polling each, and polled alone otherwise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from flight_agent.airports import get_airport
+from flight_agent.clock import FakeClock
+from flight_agent.errors import AllProvidersFailedError, ProviderUnavailableError
+from flight_agent.flight_query import FlightQuery
+from flight_agent.models import FlightStatus, FlightStatusData
+from flight_agent.monitoring import ChangeKind
+from flight_agent.providers import DepartureBoard, FlightDataProvider, MockFlightDataProvider
+from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.settings import Settings
+
+NOON = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+HALF_HOUR = timedelta(minutes=30)
+
+
+def departure(number: int, **overrides: Any) -> FlightStatusData:
+    """BA{number} LHR-JFK leaving 6 h after noon (one minute apart), as a provider maps it."""
+    leaves = NOON + timedelta(hours=6, minutes=number % 60)
+    fields: dict[str, Any] = {
+        "flight_id": f"BA{number}",
+        "ident_iata": f"BA{number}",
+        "ident_icao": f"BAW{number}",
+        "carrier_iata": "BA",
+        "carrier_icao": "BAW",
+        "flight_date": NOON.date(),
+        "origin": get_airport("LHR"),
+        "destination": get_airport("JFK"),
+        "scheduled_out": leaves,
+        "scheduled_off": leaves + timedelta(minutes=15),
+        "scheduled_in": leaves + timedelta(hours=8),
+        "status": FlightStatus.SCHEDULED,
+        "source": "Fleet",
+        "fetched_at": NOON,
+    }
+    return FlightStatusData(**(fields | overrides))
+
+
+class Fleet(FlightDataProvider):
+    """A provider of a few flights with departure boards, counting its calls."""
+
+    supports_departure_boards = True
+
+    def __init__(self, clock: FakeClock, numbers: range) -> None:
+        super().__init__("Fleet", 10, clock=clock)
+        self.flights = {f"BA{n}": departure(n) for n in numbers}
+        self.fetches = 0
+        self.boards: list[dict[str, Any]] = []
+        self.board_error: Exception | None = None
+        self.board_page = 15
+
+    def change(self, ident: str, **update: Any) -> None:
+        self.flights[ident] = self.flights[ident].model_copy(update=update)
+
+    async def _fetch(self, query: FlightQuery) -> FlightStatusData | None:
+        self.fetches += 1
+        return self.flights.get(query.flight_id)
+
+    async def departure_board(
+        self,
+        airport: str,
+        start: datetime,
+        end: datetime,
+        *,
+        airline: str | None = None,
+        max_pages: int = 1,
+    ) -> DepartureBoard:
+        self.boards.append({"airport": airport, "airline": airline, "max_pages": max_pages})
+        if self.board_error is not None:
+            raise self.board_error
+        listed = [
+            record
+            for record in self.flights.values()
+            if record.origin.icao == airport
+            and record.carrier_icao == airline
+            and record.actual_off is None
+            and record.scheduled_off is not None
+            and start <= record.scheduled_off < end
+        ]
+        shown = listed[: self.board_page * max_pages]
+        return DepartureBoard(tuple(shown), pages=max_pages, complete=len(shown) == len(listed))
+
+    async def _probe(self) -> str | None:
+        return "fleet"
+
+
+async def watching(count: int, clock: FakeClock) -> tuple[Fleet, EnhancedFlightMonitoringService]:
+    """A service watching BA1..BA{count}, past its baseline poll, at the next half hour."""
+    fleet = Fleet(clock, range(1, count + 1))
+    service = EnhancedFlightMonitoringService(
+        providers=[fleet], settings=Settings(redis_url=None), clock=clock
+    )
+    for ident in fleet.flights:
+        await service.watch(ident, NOON.date())
+    await service.monitor.poll_due()  # the baseline, from the cache
+    fleet.fetches = 0
+    clock.set(NOON + HALF_HOUR)
+    return fleet, service
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOON)
+
+
+async def test_flights_leaving_together_are_answered_by_one_board(clock: FakeClock) -> None:
+    """Six flights due together: one board call (1 result set), no single polls, and the
+    board's news reaches the change feed and the cache."""
+    fleet, service = await watching(6, clock)
+    fleet.change("BA2", gate_origin="B32")
+    changes = await service.monitor.poll_due()
+    assert fleet.boards == [{"airport": "EGLL", "airline": "BAW", "max_pages": 1}]
+    assert fleet.fetches == 0
+    assert [(c.flight_id, c.kind) for c in changes] == [("BA2", ChangeKind.GATE)]
+    cached = await service.get_flight_status_with_failover("BA2", NOON.date())
+    assert cached is not None
+    assert cached.gate_origin == "B32"
+    assert fleet.fetches == 0
+    stats = service.monitor.stats()
+    assert (stats["board_polls"], stats["board_pages"], stats["polls"]) == (1, 1, 6)
+    await service.aclose()
+
+
+async def test_a_board_is_asked_for_only_when_cheaper_than_polling_each_flight(
+    clock: FakeClock,
+) -> None:
+    """A result set costs four lookups: four flights are polled one by one."""
+    fleet, service = await watching(4, clock)
+    await service.monitor.poll_due()
+    assert (fleet.boards, fleet.fetches) == ([], 4)
+    await service.aclose()
+
+
+async def test_a_flight_the_board_no_longer_lists_is_polled_on_its_own(clock: FakeClock) -> None:
+    """A flight that took off is off the board; its own poll reports the departure."""
+    fleet, service = await watching(5, clock)
+    fleet.change("BA3", actual_out=NOON + HALF_HOUR, actual_off=NOON + HALF_HOUR)
+    changes = await service.monitor.poll_due()
+    assert len(fleet.boards) == 1
+    assert fleet.fetches == 1
+    assert [(c.flight_id, c.kind) for c in changes] == [("BA3", ChangeKind.DEPARTED)]
+    await service.aclose()
+
+
+async def test_a_failing_board_falls_back_to_polling_each_flight(clock: FakeClock) -> None:
+    """No board answer: every due flight is polled on its own and nothing is missed."""
+    fleet, service = await watching(5, clock)
+    fleet.board_error = ProviderUnavailableError("boards down", provider="Fleet")
+    fleet.change("BA5", gate_origin="C1")
+    changes = await service.monitor.poll_due()
+    assert fleet.fetches == 5
+    assert [(c.flight_id, c.kind) for c in changes] == [("BA5", ChangeKind.GATE)]
+    await service.aclose()
+
+
+async def test_a_board_cut_short_sends_its_airport_back_to_single_polls_for_a_while(
+    clock: FakeClock,
+) -> None:
+    """Flights past the pages asked for are polled alone, and the next passes skip the board."""
+    fleet, service = await watching(9, clock)
+    fleet.board_page = 3  # nine flights need three result sets; two are allowed
+    await service.monitor.poll_due()
+    assert [board["max_pages"] for board in fleet.boards] == [2]
+    assert fleet.fetches == 3
+    clock.advance(HALF_HOUR.total_seconds())
+    await service.monitor.poll_due()
+    assert (len(fleet.boards), fleet.fetches) == (1, 3 + 9)
+    await service.aclose()
+
+
+async def test_the_service_asks_the_first_usable_provider_with_boards(clock: FakeClock) -> None:
+    """Providers without boards are passed over; with none answering, the attempts say why."""
+    fleet = Fleet(clock, range(1, 3))
+    simulated = MockFlightDataProvider("Simulated", priority=20, clock=clock)
+    service = EnhancedFlightMonitoringService(
+        providers=[simulated, fleet], settings=Settings(redis_url=None), clock=clock
+    )
+    board = await service.departure_board(
+        "EGLL", NOON, NOON + timedelta(hours=12), airline="BAW", max_pages=1
+    )
+    assert [record.flight_id for record in board.records] == ["BA1", "BA2"]
+    fleet.board_error = ProviderUnavailableError("down", provider="Fleet")
+    with pytest.raises(AllProvidersFailedError, match="no provider with departure boards"):
+        await service.departure_board("EGLL", NOON, NOON + timedelta(hours=12))
+    await service.aclose()
