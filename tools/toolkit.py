@@ -8,24 +8,28 @@ from pydantic import ConfigDict, PrivateAttr
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools.flight_tools import make_flight_tools
 from tools.irops_tools import make_irops_tools
-from tools.service_runner import ServiceRunner
+from tools.service_runner import LoopChoice, ServiceRunner
 
 
 class FlightToolkit(BaseToolkit):
     """The tools over one service (built from settings on first use when not given).
 
-    The service runs on the toolkit's own event loop (see ``ServiceRunner``): use it through
-    the tools, and close it with ``close()``.
+    By default the service runs on the toolkit's own event loop in a thread, so the tools work
+    sync and async from anywhere; close it with ``close()``. An async application can pass
+    ``loop="caller"``: the service then runs on the loop of the first ``ainvoke`` with no
+    thread hop, sync ``invoke`` is refused, and ``await aclose()`` closes it (see
+    ``ServiceRunner``).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     service: EnhancedFlightMonitoringService | None = None
+    loop: LoopChoice = "own"
     _runner: ServiceRunner = PrivateAttr()
 
     def model_post_init(self, context: object, /) -> None:
         """Bind the runner to the given service (or to a lazily built default one)."""
-        self._runner = ServiceRunner(self.service)
+        self._runner = ServiceRunner(self.service, loop=self.loop)
 
     @property
     def runner(self) -> ServiceRunner:
@@ -37,5 +41,9 @@ class FlightToolkit(BaseToolkit):
         return make_flight_tools(self._runner) + make_irops_tools(self._runner)
 
     def close(self) -> None:
-        """Close the service and stop its loop."""
+        """Close the service and stop its loop (``loop="own"``)."""
         self._runner.close()
+
+    async def aclose(self) -> None:
+        """Close the service, whichever loop it runs on."""
+        await self._runner.aclose()

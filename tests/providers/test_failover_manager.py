@@ -320,9 +320,10 @@ def test_r1_full_jitter_bounds(retry: int, bound: float) -> None:
 
 
 def test_r2_clients_do_not_retry_in_step() -> None:
-    """100 clients' second-attempt delays have a coefficient of variation above 0.5."""
+    """1,000 clients' second-attempt delays have a coefficient of variation above 0.5 (full
+    jitter is uniform: 0.577; at this sample size the estimate is within 0.02 of it)."""
     backoff = FullJitterBackoff(base=0.1, cap=1.0)
-    delays = [backoff.delay(2) for _ in range(100)]
+    delays = [backoff.delay(2) for _ in range(1_000)]
     assert statistics.pstdev(delays) / statistics.fmean(delays) > 0.5
 
 
