@@ -58,7 +58,7 @@ def redact(text: str) -> str:
 
 
 class _RedactSecrets(logging.Filter):
-    """Replaces registered API keys in log messages (httpx logs full request URLs)."""
+    """Replaces registered API keys in log messages."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if _secrets:
@@ -79,12 +79,15 @@ _HTTP_LOGGERS = (
 )
 
 
-def register_secret(secret: str) -> None:
-    """Keep ``secret`` out of httpx's and httpcore's log records from now on.
+_logger = logging.getLogger(__name__)
 
-    httpx logs each request URL, which carries query-parameter keys (AviationStack). Logger
-    filters do not apply to child loggers, so each logger that may see a URL is listed.
-    flight_agent's own code never logs keys.
+
+def register_secret(secret: str) -> None:
+    """Keep ``secret`` out of every error and log record from now on.
+
+    URLs may carry query-parameter keys (AviationStack): this module's request log redacts
+    them, and httpx's and httpcore's loggers get a redacting filter too, so no future record of
+    theirs can leak one (logger filters do not apply to child loggers, so each is listed).
     """
     if not secret:
         return
@@ -189,6 +192,9 @@ def _json_or_none(content: bytes) -> Any:
     except ValueError:
         return None
 
+
+USER_AGENT = "flight-agent/0.1 (+https://github.com/flight-agent)"
+"""How the toolkit names itself to providers."""
 
 POOL_SHARD_SIZE = 4
 """Most connections one httpcore pool holds; a larger limit is split over several pools."""
@@ -299,12 +305,18 @@ class ProviderHttp:
         self.max_body_bytes = max_body_bytes
         self.body_error = body_error
         self._root = base_url.rstrip("/")
-        self._client = httpx.AsyncClient(
-            headers={"Accept": "application/json", **(headers or {})},
-            timeout=httpx.Timeout(timeout),
-            transport=transport or PoolShards(max_connections),
-            follow_redirects=False,
+        self._headers = httpx.Headers(
+            {
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",
+                "User-Agent": USER_AGENT,
+                **(headers or {}),
+            }
         )
+        self._timeout = {"timeout": httpx.Timeout(timeout).as_dict()}
+        # Requests go straight to the transport: a client's cookies, auth flow, redirects and
+        # URL merging are not used here and cost ~0.15 ms per request, a third of the HTTP work.
+        self._transport = transport or PoolShards(max_connections)
 
     async def get_json(self, path: str, params: dict[str, str] | None = None) -> HttpResponse:
         """GET ``path`` and return its JSON body, or raise the matching ``FlightDataError``.
@@ -312,14 +324,17 @@ class ProviderHttp:
         A 204 answers with ``body=None``; so does a 404 when ``not_found_on_404``, which the
         provider reads as "no such flight".
         """
-        # One absolute URL string: httpx then parses it once, instead of three times when it
-        # merges a relative path and its parameters into the base URL (~35 us per request).
         url = f"{self._root}/{path.lstrip('/')}"
         if params:
             url = f"{url}?{urlencode(params)}"
+        request = httpx.Request("GET", url, headers=self._headers, extensions=self._timeout)
         try:
-            async with self._client.stream("GET", url) as response:
+            response = await self._transport.handle_async_request(request)
+            try:
                 content = await self._read_capped(response)
+            finally:
+                await response.aclose()
+            _logger.debug("%s: GET %s -> HTTP %d", self.provider, redact(url), response.status_code)
         except httpx.TimeoutException as exc:
             raise ProviderTimeoutError(
                 f"no answer in time ({type(exc).__name__})", provider=self.provider
@@ -380,4 +395,4 @@ class ProviderHttp:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._client.aclose()
+        await self._transport.aclose()

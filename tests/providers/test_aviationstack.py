@@ -712,6 +712,6 @@ async def test_key_never_appears_in_repr_errors_or_logs(
             await provider.get_flight_status("TR428", DAY)
         texts += [str(caught.value), repr(caught.value)]
     texts += [record.getMessage() for record in caplog.records]
-    assert any("access_key=***" in t for t in texts), "httpx should have logged the URLs"
+    assert any("access_key=***" in t for t in texts), "the requests should have been logged"
     assert "The access key *** is not valid." in texts[2]
     assert not [t for t in texts if KEY in t]

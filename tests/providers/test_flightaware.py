@@ -502,5 +502,5 @@ async def test_key_never_appears_in_repr_errors_or_logs(
             await provider.get_flight_status("BA117", date(2026, 11, 28))
         texts += [str(caught.value), repr(caught.value)]
     texts += [record.getMessage() for record in caplog.records]
-    assert caplog.records, "httpx should have logged the requests"
+    assert caplog.records, "the requests should have been logged"
     assert not [t for t in texts if KEY in t]
