@@ -120,14 +120,28 @@ class PollSchedule(BaseModel):
         ``now`` plus ``next_interval``, moved back to the last multiple of that interval since
         the Unix epoch when that still lies ahead: flights on the same interval fall due in the
         same pass (every 30 minutes at :00 and :30, say), so the monitor can answer flights
-        leaving one airport with one departure board. No gap grows beyond the interval.
+        leaving one airport with one departure board. No gap grows beyond the interval; an
+        interval clamped to a phase boundary keeps the boundary.
         """
         interval = self.next_interval(record, now, cancellation_confirmed=cancellation_confirmed)
         if interval is None:
             return None
         due = now + interval
-        aligned = _EPOCH + (due - _EPOCH) // interval * interval
-        return aligned if aligned > now else due
+        if interval not in self._grids():
+            return due  # clamped to a phase boundary: poll at the boundary itself
+        return _EPOCH + (due - _EPOCH) // interval * interval
+
+    def _grids(self) -> set[timedelta]:
+        """The table's own intervals, the only ones polls are aligned to."""
+        return {
+            self.far_interval,
+            self.day_interval,
+            self.final_interval,
+            self.en_route_interval,
+            self.arrival_interval,
+            self.unknown_interval,
+            self.cancellation_interval,
+        }
 
     def _ahead(self, record: FlightStatusData, now: datetime) -> timedelta | None:
         departure = record.best_departure

@@ -334,7 +334,14 @@ class ProviderHttp:
                 content = await self._read_capped(response)
             finally:
                 await response.aclose()
-            _logger.debug("%s: GET %s -> HTTP %d", self.provider, redact(url), response.status_code)
+            if _logger.isEnabledFor(logging.DEBUG):
+                _logger.debug(
+                    "%s: GET %s -> HTTP %d", self.provider, redact(url), response.status_code
+                )
+        except httpx.DecodingError as exc:
+            raise InvalidResponseError(
+                f"the body could not be decoded ({type(exc).__name__})", provider=self.provider
+            ) from exc
         except httpx.TimeoutException as exc:
             raise ProviderTimeoutError(
                 f"no answer in time ({type(exc).__name__})", provider=self.provider

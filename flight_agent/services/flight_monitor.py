@@ -46,6 +46,7 @@ from flight_agent.monitoring import (
     WatchStore,
 )
 from flight_agent.monitoring.changes import cancellation_reported
+from flight_agent.monitoring.watchlist import DEFAULT_DUE_LIMIT
 from flight_agent.providers.interfaces import DepartureBoard
 from flight_agent.services.status_lookup import StatusLookup
 
@@ -137,6 +138,7 @@ class FlightMonitor:
         self._boards = boards
         self._page_cost = board_page_cost
         self._board_backoff: dict[BoardKey, datetime] = {}
+        self._backlog = False
         self.polls = 0
         self.board_polls = 0
         self.board_pages = 0
@@ -188,7 +190,8 @@ class FlightMonitor:
     async def poll_due(self) -> list[FlightChange]:
         """One pass: poll every due flight this worker can claim; return the changes found."""
         now = self._clock.now()
-        due = await self.store.due(now)
+        due = await self.store.due(now, DEFAULT_DUE_LIMIT)
+        self._backlog = len(due) >= DEFAULT_DUE_LIMIT
         boards: defaultdict[BoardKey, list[WatchState]] = defaultdict(list)
         singles: list[WatchState] = []
         for state in due:
@@ -246,21 +249,42 @@ class FlightMonitor:
             claimed = [state for state in claims if state is not None]
             pages = self._board_pages(len(claimed))
             board = await self._board(key, claimed, pages) if pages >= 1 else None
+        listed = {state.key: _listed(board, state) for state in claimed} if board else {}
+        if (
+            board is not None
+            and board.complete
+            and 2 * list(listed.values()).count(None) > len(claimed)
+        ):
+            # A complete board that misses most of its flights (codeshares, say) costs more
+            # than it saves: poll these flights alone for a while.
+            self._board_backoff[key] = self._clock.now() + BOARD_BACKOFF
+        # Each flight on its own: one failing flight must not cost the others their poll.
+        found = await asyncio.gather(
+            *(self._take_in(state, listed.get(state.key)) for state in claimed),
+            return_exceptions=True,
+        )
         changes: list[FlightChange] = []
-        alone: list[WatchState] = []
-        for state in claimed:
-            record = _listed(board, state) if board is not None else None
-            if record is None:
-                alone.append(state)
-                continue
-            query = FlightQuery.parse(
-                state.watch.flight_id, state.watch.flight_date, origin=state.watch.origin
-            )
-            await self.lookup.store(query, record)
-            changes += await self._apply(state, record)
-        for found in await asyncio.gather(*(self._refresh_alone(state) for state in alone)):
-            changes += found
+        for state, outcome in zip(claimed, found, strict=True):
+            if isinstance(outcome, BaseException):
+                if isinstance(outcome, asyncio.CancelledError):
+                    raise outcome
+                self.poll_errors += 1
+                logger.error("poll of %s failed", state.key, exc_info=outcome)
+            else:
+                changes += outcome
         return changes
+
+    async def _take_in(
+        self, state: WatchState, record: FlightStatusData | None
+    ) -> list[FlightChange]:
+        """Take in the board's record of a claimed flight, or poll it alone without one."""
+        if record is None:
+            async with self._slots:
+                return await self._refresh(state)
+        watch = state.watch
+        query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
+        await self.lookup.store(query, record)
+        return await self._apply(state, record)
 
     def _board_pages(self, flights: int) -> int:
         """The most result sets a board may take to stay cheaper than polling ``flights``
@@ -272,10 +296,12 @@ class FlightMonitor:
     ) -> DepartureBoard | None:
         """The departure board covering the claimed flights, or None when none answered."""
         assert self._boards is not None
-        windows = [_takeoff_window(state.last_snapshot) for state in claimed if state.last_snapshot]
+        windows = [_takeoff_window(state.last_snapshot) for state in claimed]
         starts = [window[0] for window in windows if window is not None]
         ends = [window[1] for window in windows if window is not None]
         airport, airline = key
+        if not starts:
+            return None
         try:
             board = await self._boards(
                 airport,
@@ -284,18 +310,20 @@ class FlightMonitor:
                 airline=airline,
                 max_pages=pages,
             )
-        except FlightDataError as error:
-            logger.info("departure board of %s at %s unavailable: %s", airline, airport, error)
+        except Exception as error:
+            # Whatever went wrong, the flights are polled alone; a failing board is not
+            # asked again for a while.
+            self._board_backoff[key] = self._clock.now() + BOARD_BACKOFF
+            if isinstance(error, FlightDataError):
+                logger.info("departure board of %s at %s unavailable: %s", airline, airport, error)
+            else:
+                logger.exception("departure board of %s at %s failed", airline, airport)
             return None
         self.board_polls += 1
         self.board_pages += board.pages
         if not board.complete:
             self._board_backoff[key] = self._clock.now() + BOARD_BACKOFF
         return board
-
-    async def _refresh_alone(self, state: WatchState) -> list[FlightChange]:
-        async with self._slots:
-            return await self._refresh(state)
 
     async def _refresh(self, claimed: WatchState) -> list[FlightChange]:
         """Fetch one claimed flight and take the answer in."""
@@ -348,6 +376,8 @@ class FlightMonitor:
                 logger.warning("monitor pass failed (watch store unavailable): %s", error)
             except Exception:
                 logger.exception("monitor pass failed")
+            if self._backlog:
+                continue  # more flights were due than one pass takes: no waiting
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._tick)
 
@@ -402,7 +432,7 @@ def _listed(board: DepartureBoard, state: WatchState) -> FlightStatusData | None
         if (
             same_flight
             and record.flight_date == known.flight_date
-            and record.origin == known.origin
+            and record.origin.code == known.origin.code
         ):
             return record.model_copy(update={"flight_id": known.flight_id, "legs": known.legs})
     return None

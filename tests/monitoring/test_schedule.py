@@ -111,6 +111,9 @@ def test_polls_fall_on_the_interval_grid_so_flights_share_them() -> None:
     assert SCHEDULE.next_poll(leaving_in(HOUR), NOON + minutes(2)) == NOON + minutes(5)
     assert SCHEDULE.next_poll(leaving_in(3 * HOUR + minutes(10)), NOON) == NOON + minutes(10)
     assert SCHEDULE.next_poll(arriving_in(-HOUR, actual_in=NOON), NOON) is None
+    boundary = NOON + 3 * HOUR + minutes(17) + timedelta(seconds=23)
+    off_grid = leaving_in(boundary - NOON + 3 * HOUR)
+    assert SCHEDULE.next_poll(off_grid, NOON + 3 * HOUR) == boundary
 
 
 @pytest.mark.parametrize(

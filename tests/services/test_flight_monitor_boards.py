@@ -191,3 +191,20 @@ async def test_the_service_asks_the_first_usable_provider_with_boards(clock: Fak
     with pytest.raises(AllProvidersFailedError, match="no provider with departure boards"):
         await service.departure_board("EGLL", NOON, NOON + timedelta(hours=12))
     await service.aclose()
+
+
+async def test_a_board_that_breaks_unexpectedly_costs_no_poll_and_is_rested(
+    clock: FakeClock,
+) -> None:
+    """A bug behind the board: its flights are polled alone, and the board is not asked again
+    in the next pass."""
+    fleet, service = await watching(5, clock)
+    fleet.board_error = RuntimeError("mapping bug")
+    fleet.change("BA4", gate_origin="D7")
+    changes = await service.monitor.poll_due()
+    assert [(c.flight_id, c.kind) for c in changes] == [("BA4", ChangeKind.GATE)]
+    assert fleet.fetches == 5
+    clock.advance(HALF_HOUR.total_seconds())
+    await service.monitor.poll_due()
+    assert (len(fleet.boards), fleet.fetches) == (1, 10)
+    await service.aclose()
