@@ -193,7 +193,7 @@ def _json_or_none(content: bytes) -> Any:
         return None
 
 
-USER_AGENT = "flight-agent/0.1 (+https://github.com/flight-agent)"
+USER_AGENT = "flight-agent/0.1"
 """How the toolkit names itself to providers."""
 
 POOL_SHARD_SIZE = 4
