@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format bench clean
+.PHONY: run test check lint format bench smoke lock clean
 
-$(STAMP): pyproject.toml
+# Development installs take the pins of constraints.txt (make lock refreshes them).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -32,5 +33,13 @@ check: lint test
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# The built wheel in a fresh venv, without extras or pins, as users install it.
+smoke: $(STAMP)
+	PYTHON=$(PYTHON) BUILD_PYTHON=$(BIN)/python .ci/wheel-smoke
+
+# Re-resolve every extra from the package index and pin the result in constraints.txt.
+lock:
+	PYTHON=$(PYTHON) .ci/lock
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

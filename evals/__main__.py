@@ -4,12 +4,17 @@ Examples:
     python -m evals                                  # the offline model
     python -m evals --model openai:gpt-4.1-mini      # any model select_model can build
     python -m evals --report /tmp/report.json --no-trajectory
+
+An unreadable dataset, a model that cannot be built (unknown, its package or key missing) or a
+trajectory check without agentevals stops the run before it starts, with one line on stderr and
+exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -17,6 +22,8 @@ from rich.table import Table
 
 from evals.dataset import load_cases
 from evals.runner import Report, report_json, run_eval
+from evals.trajectory import AgentevalsMissingError, require_agentevals
+from graphs.models import ModelSelectionError, select_model
 
 DEFAULT_REPORT = Path("evals/report.json")
 
@@ -44,8 +51,30 @@ def table(report: Report) -> Table:
     return grid
 
 
+def cannot_start(model: str, *, trajectory: bool) -> str | None:
+    """Why a run of ``model`` cannot start, or None when it can."""
+    try:
+        select_model(model)
+    except ModelSelectionError as error:
+        return str(error)
+    except Exception as error:  # the provider's package refused it, e.g. without an API key
+        return f"Chat model {model!r} cannot be built: {error}"
+    if trajectory:
+        try:
+            require_agentevals()
+        except AgentevalsMissingError as error:
+            return f"{error}, or pass --no-trajectory."
+    return None
+
+
+def refuse(problem: str) -> int:
+    """Say what is wrong in one line on stderr; the exit status for bad input."""
+    sys.stderr.write(f"python -m evals: {' '.join(problem.split())}\n")
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the evals; 0 when every trajectory check passed, else 1."""
+    """Run the evals; 0 when every trajectory check passed, 1 when one failed, 2 on bad input."""
     parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--model", default="offline", help="'offline' or provider:model, e.g. openai:gpt-4.1-mini"
@@ -56,9 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         "--no-trajectory", action="store_true", help="skip the full-loop trajectory check"
     )
     options = parser.parse_args(argv)
-    report = run_eval(
-        load_cases(options.dataset), options.model, trajectory=not options.no_trajectory
-    )
+    try:
+        cases = load_cases(options.dataset)
+    except (OSError, ValueError) as error:
+        return refuse(f"dataset {options.dataset}: {error}")
+    problem = cannot_start(options.model, trajectory=not options.no_trajectory)
+    if problem is not None:
+        return refuse(problem)
+    report = run_eval(cases, options.model, trajectory=not options.no_trajectory)
     console = Console()
     console.print(table(report))
     for journey in report.trajectory:

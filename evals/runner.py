@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from evals.dataset import EvalCase, SimpleToolCall
 from evals.scoring import CaseScore, Summary, by_category, score_case, summarize, tool_defaults
-from evals.trajectory import TrajectoryResult, run_trajectories
+from evals.trajectory import TrajectoryResult, require_agentevals, run_trajectories
 from flight_agent.clock import FakeClock
 from graphs.models import select_model
 from tools import FlightToolkit
@@ -61,7 +61,13 @@ def run_cases(cases: Sequence[EvalCase], factory: ModelFactory) -> list[CaseScor
 
 
 def run_eval(cases: Sequence[EvalCase], name: str, *, trajectory: bool = True) -> Report:
-    """Score ``cases`` with the model ``name`` and, unless told not to, check trajectories."""
+    """Score ``cases`` with the model ``name`` and, unless told not to, check trajectories.
+
+    Raises:
+        AgentevalsMissingError: Trajectories are to be checked without agentevals installed.
+    """
+    if trajectory:
+        require_agentevals()
     factory = model_factory(name)
     scores = run_cases(cases, factory)
     journeys = run_trajectories([c for c in cases if c.trajectory], factory) if trajectory else []

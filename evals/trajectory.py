@@ -4,17 +4,18 @@ For each case marked ``"trajectory": true`` the model runs to its answer against
 the deterministic simulated provider on a clock set to the case's ``now``. agentevals'
 ``superset`` trajectory match then checks that the run made at least the expected tool calls,
 comparing arguments with this package's normalized subset match (``evals.scoring``); the run
-must also end in a text answer, with every tool call succeeding.
+must also end in a text answer, with every tool call succeeding. agentevals comes with the
+``evals`` extra and is imported only when a trajectory is judged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from agentevals.trajectory.match import create_trajectory_match_evaluator
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langchain_core.tools import BaseTool
@@ -30,6 +31,21 @@ from tools import FlightToolkit
 
 MAX_ROUNDS = 3
 """Model turns per run; the offline model needs two (tools, then the answer)."""
+EVALS_EXTRA = "pip install 'flight-agent[evals]'"
+
+
+class AgentevalsMissingError(ImportError):
+    """agentevals, which judges the trajectories, is not installed."""
+
+
+def require_agentevals() -> None:
+    """Make sure trajectories can be judged.
+
+    Raises:
+        AgentevalsMissingError: agentevals is not installed; the message says how to get it.
+    """
+    if importlib.util.find_spec("agentevals") is None:
+        raise AgentevalsMissingError(f"The trajectory check needs agentevals: {EVALS_EXTRA}")
 
 
 class TrajectoryResult(BaseModel):
@@ -82,6 +98,8 @@ def _run_tool(tools: dict[str, BaseTool], call: ToolCall) -> ToolMessage:
 
 def run_trajectory(case: EvalCase, model: BaseChatModel) -> TrajectoryResult:
     """Run ``case`` to the model's answer and judge the trajectory."""
+    from agentevals.trajectory.match import create_trajectory_match_evaluator
+
     toolkit = simulated_toolkit(case.now)
     try:
         tools = {tool.name: tool for tool in toolkit.get_tools()}

@@ -20,19 +20,23 @@ Adding a tool takes one entry in ``TOOLS``::
 
 The service is built from settings on the first tool call, inside the server's event loop
 (a given service is used as is), and ``serve()`` closes a service it built when the transport
-ends. Transports: stdio, and streamable HTTP (stateless, JSON responses) bound to 127.0.0.1 by
-default. Off loopback the server refuses to start without a bearer token
-(``FLIGHT_AGENT_MCP_TOKEN``); with a token set, every HTTP request must carry
+ends. The server reports itself as ``flight-agent`` with the package's version. Transports:
+stdio, and streamable HTTP (stateless, JSON responses) bound to 127.0.0.1 by default, which
+writes its URL to stderr once it listens. Off loopback the server refuses to start without a
+bearer token (``FLIGHT_AGENT_MCP_TOKEN``); with a token set, every HTTP request must carry
 ``Authorization: Bearer <token>`` or gets 401.
 """
 
 from __future__ import annotations
 
 import hmac
+import socket
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
+import uvicorn
 from mcp.server.fastmcp import FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
 from mcp.server.fastmcp.tools import Tool
@@ -43,6 +47,7 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from flight_agent import __version__
 from flight_agent.errors import FlightDataError
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
@@ -349,6 +354,7 @@ class FlightMCPServer(FastMCP[Any]):
             json_response=True,
             log_level="WARNING",
         )
+        self._mcp_server.version = __version__  # FastMCP 1.x would report the mcp SDK's version
         self.services = services
         self._token = token
 
@@ -369,6 +375,20 @@ class FlightMCPServer(FastMCP[Any]):
             app.add_middleware(BearerTokenMiddleware, token=self._token)
         return app
 
+    async def run_streamable_http_async(self) -> None:
+        """Serve streamable HTTP until interrupted, announcing the URL once it listens.
+
+        Raises:
+            InsecureBindError: The host is not loopback and no token is set.
+        """
+        config = uvicorn.Config(
+            self.streamable_http_app(),
+            host=self.settings.host,
+            port=self.settings.port,
+            log_level=self.settings.log_level.lower(),
+        )
+        await _AnnouncingServer(config, self.settings.streamable_http_path).serve()
+
     async def serve(self, transport: Transport = "stdio") -> None:
         """Serve on ``transport`` until it ends, then close the service the server built.
 
@@ -382,6 +402,24 @@ class FlightMCPServer(FastMCP[Any]):
                 await self.run_streamable_http_async()
         finally:
             await self.services.aclose()
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """uvicorn, writing the URL it serves to stderr once it listens (the actual port for 0)."""
+
+    def __init__(self, config: uvicorn.Config, path: str) -> None:
+        super().__init__(config)
+        self._path = path
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start as uvicorn does, then say where."""
+        await super().startup(sockets)
+        if self.started:
+            host = self.config.host
+            port = self.servers[0].sockets[0].getsockname()[1]
+            authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            url = f"http://{authority}{self._path}"
+            sys.stderr.write(f"flight-agent MCP server on {url} (Ctrl-C to stop)\n")
 
 
 def build_mcp_server(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -21,6 +24,7 @@ from mcp.shared.memory import create_connected_server_and_client_session
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, SecretStr
 
+import flight_agent
 from flight_agent.mcp_server import (
     TOOLS,
     InsecureBindError,
@@ -409,6 +413,58 @@ async def test_http_with_the_token_serves_the_tools(
     assert not result.isError
     assert result.structuredContent is not None
     assert result.structuredContent["flight"]["flight_id"] == "BA117"
+
+
+async def test_the_server_names_itself_with_the_package_version(
+    service: EnhancedFlightMonitoringService,
+) -> None:
+    """A client learns it talks to flight-agent, and which release, when it connects."""
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with (
+        public_app(service) as transport,
+        httpx.AsyncClient(
+            transport=transport, base_url="http://flights.example", headers=headers
+        ) as http,
+        streamable_http_client("http://flights.example/mcp", http_client=http) as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        initialized = await session.initialize()
+    assert initialized.serverInfo.name == "flight-agent"
+    assert initialized.serverInfo.version == flight_agent.__version__
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def test_the_http_transport_says_where_it_serves(tmp_path: Path) -> None:
+    """``flight-agent mcp --transport http`` writes its URL to stderr, then serves there."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k != "FLIGHT_AGENT_MCP_TOKEN"}
+    process = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "flight_agent.cli", "mcp", "--transport", "http"],
+        *["--port", str(port)],
+        cwd=tmp_path,
+        env=environment,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
+        async with httpx.AsyncClient(trust_env=False) as client:
+            url = f"http://127.0.0.1:{port}/mcp"
+            response = await client.post(url, json=INITIALIZE, headers=HTTP_HEADERS)
+    finally:
+        process.terminate()
+        await process.wait()
+    assert line.decode() == f"flight-agent MCP server on {url} (Ctrl-C to stop)\n"
+    assert response.status_code == 200
+    assert response.json()["result"]["serverInfo"]["version"] == flight_agent.__version__
 
 
 async def test_a_token_also_guards_loopback() -> None:

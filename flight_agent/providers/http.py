@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from flight_agent import __version__
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import (
     AuthenticationError,
@@ -193,8 +194,8 @@ def _json_or_none(content: bytes) -> Any:
         return None
 
 
-USER_AGENT = "flight-agent/0.1"
-"""How the toolkit names itself to providers."""
+USER_AGENT = f"flight-agent/{__version__}"
+"""How the toolkit names itself to providers: its name and version only."""
 
 POOL_SHARD_SIZE = 4
 """Most connections one httpcore pool holds; a larger limit is split over several pools."""
