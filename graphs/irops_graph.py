@@ -7,7 +7,12 @@
                                   +-> approve (interrupt: a human approves the actions) -> finish
                                   +-> finish -> END
 
-- ``fetch`` asks ``batch_status`` for every leg (the tool message stays in the conversation).
+Input: ``{"itinerary": [{"flight_number": "BA117", "date": "2026-11-29", "origin": "LHR"}]}``
+(``IropsInput``, 1 to 6 legs); output: the ``report`` and the conversation (``IropsOutput``).
+
+- ``fetch`` checks the itinerary, ending the run with one ``InvalidFlightQueryError`` line that
+  names each bad leg, then asks ``batch_status`` for every leg (the tool message stays in the
+  conversation).
 - ``assess`` runs the rules engine (deterministic, no model): disruptions, connection risks,
   passenger rights, and recommendations; a rebooking names an alternative found with
   ``find_alternative_flights``.
@@ -21,7 +26,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
@@ -29,7 +34,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph, add_messages
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
+from typing_extensions import TypedDict  # pydantic reads typing's TypedDict on 3.12+ only
 
 from flight_agent.errors import InvalidFlightQueryError
 from flight_agent.irops import ConnectionAssessment, FlightDisruption, RightsResult
@@ -40,8 +46,9 @@ from graphs.models import select_model
 from graphs.prompts import IROPS_SYSTEM_PROMPT
 from graphs.report import IropsReport, LegReport, Recommendation
 from tools import FlightToolkit
+from tools.errors import explain_invalid, quoted
 from tools.payloads import BatchItem
-from tools.schemas import MAX_LEGS, FlightRef
+from tools.schemas import MAX_LEGS, FlightRef, FlightRefDict
 
 MAX_MODEL_CALLS = 4
 """The reason step's bound: model turns before the graph moves on without more tools."""
@@ -55,10 +62,35 @@ FOLLOW_UP_TOOLS = (
 )
 
 
-class IropsState(TypedDict, total=False):
-    """The graph's state. Input: ``itinerary``; output: ``report``."""
+EXAMPLE_LEG = '{"flight_number": "BA117", "date": "2026-11-29", "origin": "LHR"}'
+EXAMPLE_ITINERARY = f"[{EXAMPLE_LEG}]"
 
-    itinerary: list[dict[str, Any]]
+
+class IropsInput(TypedDict):
+    """The trip to assess."""
+
+    itinerary: Annotated[
+        list[FlightRefDict],
+        Field(
+            description=f"The booking's legs in travel order, 1 to {MAX_LEGS}, e.g. "
+            f"{EXAMPLE_ITINERARY}.",
+            min_length=1,
+            max_length=MAX_LEGS,
+        ),
+    ]
+
+
+class IropsOutput(TypedDict, total=False):
+    """The conversation and, once the run finishes, the report."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    report: IropsReport
+
+
+class IropsState(TypedDict, total=False):
+    """Everything the nodes share, from the input itinerary to the report."""
+
+    itinerary: list[FlightRefDict]
     messages: Annotated[list[AnyMessage], add_messages]
     statuses: list[BatchItem]
     legs: list[LegReport]
@@ -75,17 +107,34 @@ def parse_itinerary(itinerary: object) -> list[FlightRef]:
     """The legs of the input, validated.
 
     Raises:
-        InvalidFlightQueryError: Not a list of 1-6 legs ``{"flight_number", "date"?, "origin"?}``.
+        InvalidFlightQueryError: One line naming every bad leg and what is wrong with it, e.g.
+            "Invalid itinerary: leg 2: flight_number 'XX': has the wrong format (...)".
     """
     if not isinstance(itinerary, list) or not 1 <= len(itinerary) <= MAX_LEGS:
         raise InvalidFlightQueryError(
-            f"The input needs 'itinerary': a list of 1 to {MAX_LEGS} legs such as "
-            '[{"flight_number": "BA117", "date": "2026-11-29", "origin": "LHR"}].'
+            f"Invalid itinerary: {_received(itinerary)}; send 'itinerary' as a list of 1 to "
+            f"{MAX_LEGS} legs such as {EXAMPLE_ITINERARY}."
         )
-    try:
-        return [FlightRef.model_validate(leg) for leg in itinerary]
-    except ValidationError as error:
-        raise InvalidFlightQueryError(f"Bad itinerary leg: {error}") from error
+    legs, problems = [], []
+    for number, leg in enumerate(itinerary, start=1):
+        if not isinstance(leg, dict):
+            problems.append(f"leg {number} is {quoted(leg)}, not an object such as {EXAMPLE_LEG}")
+            continue
+        try:
+            legs.append(FlightRef.model_validate(leg))
+        except ValidationError as error:
+            problems.append(f"leg {number}: {explain_invalid(FlightRef, error)}")
+    if problems:
+        raise InvalidFlightQueryError(f"Invalid itinerary: {'; '.join(problems)}.")
+    return legs
+
+
+def _received(itinerary: object) -> str:
+    if itinerary is None:
+        return "it is missing"
+    if isinstance(itinerary, list):
+        return f"it has {len(itinerary)} legs"
+    return f"it is {quoted(itinerary)}, not a list"
 
 
 def _tool_call(name: str, args: dict[str, Any], call_id: str) -> dict[str, Any]:
@@ -97,7 +146,7 @@ def build_irops_graph(
     *,
     service: EnhancedFlightMonitoringService | None = None,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
-) -> CompiledStateGraph[IropsState, Any, IropsState, IropsState]:
+) -> CompiledStateGraph[IropsState, Any, IropsInput, IropsOutput]:
     """The IROPS graph over a service (one built from the environment when None).
 
     Args:
@@ -170,7 +219,7 @@ def build_irops_graph(
         )
         return {"report": report, "messages": [AIMessage(content=_final_text(report))]}
 
-    graph = StateGraph(IropsState)
+    graph = StateGraph(IropsState, input_schema=IropsInput, output_schema=IropsOutput)
     graph.add_node("fetch", fetch)
     graph.add_node("assess", assess_node)
     graph.add_node("reason", reason)

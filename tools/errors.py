@@ -51,7 +51,7 @@ def explain_invalid(schema: type[BaseModel], error: ValidationError) -> str:
             reason = item["msg"].removeprefix("Value error, ")
             if kind == "string_pattern_mismatch":
                 reason = "has the wrong format"
-            problem = f"{path} {_shown(item['input'])}: {reason}"
+            problem = f"{path} {quoted(item['input'])}: {reason}"
         if field is not None and field.description and kind != "value_error":
             problem += f" ({field.description.rstrip('.')})"
         problems.append(problem)
@@ -89,7 +89,7 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _shown(value: object) -> str:
+def quoted(value: object) -> str:
     """A value as the message quotes it, cut short so a huge input cannot flood the reply."""
     text = repr(value)
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."

@@ -8,9 +8,10 @@ airline and airport codes, dates a provider can answer).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, with_config
+from typing_extensions import TypedDict  # pydantic reads typing's TypedDict on 3.12+ only
 
 DESIGNATOR_PATTERN = r"^[A-Za-z0-9]{2,3} ?[0-9]{1,4}[A-Za-z]?$"
 AIRPORT_PATTERN = r"^[A-Za-z]{3,4}$"
@@ -39,9 +40,7 @@ def check_date(value: str | None) -> str | None:
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(
-            f"{value!r} is not a calendar date; use YYYY-MM-DD such as '2026-11-29'"
-        ) from None
+        raise ValueError("not a calendar date; use YYYY-MM-DD such as '2026-11-29'") from None
     return value
 
 
@@ -61,6 +60,21 @@ class FlightRef(BaseModel):
     )
 
     _check_date = field_validator("date")(check_date)
+
+
+@with_config(ConfigDict(extra="forbid"))
+class FlightRefDict(TypedDict):
+    """One flight as a JSON object: designator, optional date and origin, as in FlightRef."""
+
+    flight_number: Annotated[
+        str, Field(description=FLIGHT_NUMBER_DESCRIPTION, pattern=DESIGNATOR_PATTERN, max_length=9)
+    ]
+    date: NotRequired[
+        Annotated[str, Field(description=DATE_DESCRIPTION, pattern=DATE_PATTERN, max_length=10)]
+    ]
+    origin: NotRequired[
+        Annotated[str, Field(description=ORIGIN_DESCRIPTION, pattern=AIRPORT_PATTERN, max_length=4)]
+    ]
 
 
 class GetFlightStatusInput(FlightRef):

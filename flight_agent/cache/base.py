@@ -2,7 +2,7 @@
 
 A ``CacheEntry`` carries two deadlines. Until ``fresh_until`` the value answers requests
 directly; until ``stale_until`` it is kept as a stale copy the service may serve, marked stale,
-while every provider is failing (RESILIENCE C3). Past ``stale_until`` it is gone.
+while every provider is failing (stale-if-error). Past ``stale_until`` it is gone.
 
 Keys follow one versioned schema, ``flight-agent:v1:status:{flight_id}:{YYYY-MM-DD}[:{origin}]``,
 so a change of the stored format bumps ``v1`` and old values are simply never read again.

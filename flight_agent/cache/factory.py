@@ -12,7 +12,7 @@ REDIS_SCHEMES = ("redis://", "rediss://")
 
 
 def cache_from_url(url: str | None, *, clock: Clock = SYSTEM_CLOCK) -> FlightCache:
-    """The cache a URL names (DESIGN 6: memory unless Redis is configured).
+    """The cache a URL names: in-process memory unless Redis is configured.
 
     Args:
         url: None or empty for an in-process ``MemoryCache``; a ``redis://`` or ``rediss://``

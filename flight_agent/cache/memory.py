@@ -1,6 +1,6 @@
 """The in-process flight-status cache: a bounded LRU of entries and per-key try-locks.
 
-The embedded default when no Redis is configured (DESIGN 6). Deadlines are read from the
+The embedded default when no Redis is configured. Deadlines are read from the
 injected clock: wall time for entries, monotonic time for locks.
 
 A record is kept in a compact form, about two thirds of the pydantic object's memory: the tuple of

@@ -1,10 +1,10 @@
-"""The shared flight-status cache on Redis (DESIGN 6: one cache for every process).
+"""The shared flight-status cache on Redis: one cache for every process.
 
 Each value is one JSON document: the record (or ``null`` for a cached "not found") with its
 ``stored_at``, ``fresh_until`` and ``stale_until``. Redis expires the key at ``stale_until``
 (``SET ... PX``), so nothing outlives its stale window.
 
-Redis trouble never reaches the caller (RESILIENCE C4, D4): a failed read is a miss, a failed
+Redis trouble never reaches the caller: a failed read is a miss, a failed
 write a no-op, and the error is counted. After a failure Redis is left alone for ``backoff_s``
 seconds, so an outage costs at most one socket timeout per back-off period, not per request.
 

@@ -1,9 +1,9 @@
-"""How long a cached answer stays fresh: the TTL follows the flight's phase (DESIGN 3).
+"""How long a cached answer stays fresh: the TTL follows the flight's phase.
 
 A flight far in the future barely changes, so its answer is kept long and saves provider quota;
 around departure and arrival gates, times and status move by the minute, so answers expire
 quickly; a finished flight no longer changes. Every answer is then kept ``stale_for`` longer as
-a stale copy for outages (RESILIENCE C3).
+a stale copy for outages (stale-if-error).
 
 | phase (first match wins)                                   | field       | default |
 |------------------------------------------------------------|-------------|---------|

@@ -2,7 +2,7 @@
 
 Pure and synchronous: every function takes flight records (``FlightStatusData``) and, where time
 matters, the current time; nothing here does I/O beyond reading the packaged tables in
-``flight_agent/data``. Specification: ``reference/IROPS.md`` sections 1 and 2.
+``flight_agent/data``. Each module names the regulation, case or published figure it applies.
 
 - ``detect_disruptions``: delays with severity bands, early departure, cancellation
   (provisional until confirmed), diversion, air turnback, return to gate, tarmac delay with its

@@ -1,4 +1,4 @@
-"""Delay severity bands anchored on regulatory thresholds (IROPS.md 1.3).
+"""Delay severity bands anchored on regulatory thresholds.
 
 "On time" means less than 15 minutes late (DOT/BTS; OAG "up to 14 min 59 s"), so bands compare
 exact durations: 14 min 59 s is on time, 15 min 00 s is delayed.

@@ -1,4 +1,4 @@
-"""Connection risk: will the passenger make the onward flight? (IROPS.md 1.4, D12)
+"""Connection risk: will the passenger make the onward flight?
 
 Slack is the onward flight's expected gate departure minus the inbound flight's expected gate
 arrival. With the minimum connection time (MCT) from the table: slack >= MCT + 15 min is ok,

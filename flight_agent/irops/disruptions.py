@@ -1,4 +1,4 @@
-"""What the monitor reports: typed disruption records (IROPS.md 1.2)."""
+"""What the monitor reports: typed disruption records."""
 
 from __future__ import annotations
 

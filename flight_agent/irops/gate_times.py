@@ -27,7 +27,7 @@ def left_gate_only(flight: FlightStatusData) -> bool:
 def returned_to_gate(flight: FlightStatusData) -> bool:
     """Whether the aircraft left the gate, did not take off, and has a new, later departure.
 
-    AeroAPI has no return-to-gate flag (IROPS.md 1.2 D7): the sign is an ``actual_out`` without
+    AeroAPI has no return-to-gate flag: the sign is an ``actual_out`` without
     ``actual_off`` followed by an ``estimated_out`` after it.
 
     Args:

@@ -1,7 +1,7 @@
 """Great-circle distances between airports (haversine on a sphere of radius 6371.0 km).
 
 EU261 Art. 7(4) measures distances "by the great circle route method"; one coordinate source
-(``airportsdata``) and one method keep results reproducible (IROPS.md 2.5).
+(``airportsdata``) and one method keep results reproducible.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Late inbound aircraft: predict a departure from the aircraft's previous flight (IROPS.md 1.5).
+"""Late inbound aircraft: predict a departure from the aircraft's previous flight.
 
 Predicted out = max(scheduled out, inbound gate arrival + minimum turn). The minimum achievable
 turn is 30 min for a narrowbody and 60 min for a widebody (EUROCONTROL CODA P10 turnarounds);

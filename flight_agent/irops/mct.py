@@ -1,8 +1,9 @@
 """Minimum connection times: an editable table (``data/mct.csv``) and its lookup.
 
 The industry MCT dataset (IATA-approved, distributed by OAG) is licensed, so the toolkit ships
-public anchors and fixture values (IROPS.md 1.4) and lets operators load their own table. The
-most specific matching row wins: carrier, then airport, terminals, category, onward region.
+public anchors and assumed values, each row naming its source, and lets operators load their own
+table. The most specific matching row wins: carrier, then airport, terminals, category, onward
+region.
 """
 
 from __future__ import annotations

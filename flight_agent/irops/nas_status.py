@@ -1,7 +1,8 @@
 """Parse the FAA NAS status feed (airport-status-information XML) into typed programmes.
 
-Feed shape (IROPS.md 1.6): root ``AIRPORT_STATUS_INFORMATION`` with ``Update_Time`` and
-``Delay_type`` elements holding ``Ground_Stop_List/Program``, ``Ground_Delay_List/Ground_Delay``,
+Feed shape (nasstatus.faa.gov/api/airport-status-information): root
+``AIRPORT_STATUS_INFORMATION`` with ``Update_Time`` and ``Delay_type`` elements holding
+``Ground_Stop_List/Program``, ``Ground_Delay_List/Ground_Delay``,
 ``Arrival_Departure_Delay_List/Delay/Arrival_Departure[@Type]`` and
 ``Airport_Closure_List/Airport``. Values are free text ("1 hour and 12 minutes", "4:30 pm EDT.",
 "Jul 15 at 03:00 UTC."), parsed defensively: what cannot be read stays None, the raw text is

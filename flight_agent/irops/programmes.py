@@ -1,4 +1,4 @@
-"""What FAA airport programmes do to flights that have not left yet (IROPS.md 1.6, D14).
+"""What FAA airport programmes do to flights that have not left yet (FAA Order JO 7210.3).
 
 Flights to an airport under a ground stop cannot leave before it ends (and it may be extended);
 under a ground delay programme they leave about the average delay late, at worst the maximum;

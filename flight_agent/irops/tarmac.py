@@ -1,4 +1,4 @@
-"""The regulatory clock of a long tarmac delay (IROPS.md 1.2 D8, 2.3, 2.4).
+"""The regulatory clock of a long tarmac delay (14 CFR 259.4; APPR SOR/2019-150 s.8).
 
 A departing flight is on the tarmac from door closure (``actual_out``) until take-off; an
 arriving one from touchdown (``actual_on``) until it reaches the gate. At US airports the carrier

@@ -1,7 +1,7 @@
 """What changed between two snapshots of one flight, as typed events.
 
 ``diff_snapshots`` compares the previous and the current record of a flight and returns one
-``FlightChange`` per meaningful difference (IROPS section 1.2). Noise is filtered out: delays and
+``FlightChange`` per meaningful difference. Noise is filtered out: delays and
 estimated times must move by at least a threshold (15 minutes, the on-time boundary), and a value
 that disappears from a provider's answer is missing data, not a change.
 

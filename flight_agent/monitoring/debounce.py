@@ -1,7 +1,7 @@
 """Cancellation debounce: a reported cancellation is provisional until it holds.
 
 AeroAPI's ``cancelled`` flag means "no longer tracked by FlightAware" and flaps back; AeroDataBox
-has a ``CanceledUncertain`` state (PROVIDERS.md section 8, item 7). ``diff_snapshots`` reports the
+has a ``CanceledUncertain`` state ("possibly cancelled"). ``diff_snapshots`` reports the
 first sighting as a provisional ``cancelled`` change and a withdrawal as a provisional
 ``uncancelled`` change. ``CancellationDebouncer`` adds the confirmation: a ``cancelled`` change
 with ``provisional=False``, emitted once, when a poll at least ``confirm_after`` after the first

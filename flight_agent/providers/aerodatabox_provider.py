@@ -108,7 +108,7 @@ def _flight_number(number: str | None, carrier_codes: tuple[str | None, ...]) ->
 
 
 def _status(raw: str | None, times: dict[str, Any]) -> FlightStatus:
-    """The PROVIDERS 7 table, with the two upgrades AeroDataBox's coarse states need."""
+    """The status table (``_STATUS``), with the two upgrades AeroDataBox's coarse states need."""
     status = _STATUS.get(raw or "", FlightStatus.UNKNOWN)
     if status is FlightStatus.DEPARTED and times["actual_off"] is not None:
         return FlightStatus.EN_ROUTE  # off the runway: airborne, not taxiing

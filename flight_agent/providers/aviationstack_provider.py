@@ -1,7 +1,7 @@
 """AviationStack: real-time (and, on paid plans, historical) flight status (failover provider).
 
 Endpoint: ``GET /flights?flight_iata=...`` with the key in the ``access_key`` query parameter.
-Three quirks shape this adapter (PROVIDERS 3 and 8):
+Three quirks shape this adapter:
 
 * times are airport-local wall-clock times falsely labelled ``+00:00``: the offset is dropped
   and each time is placed in its airport's zone;
@@ -147,7 +147,7 @@ def _times(
 
 
 def _status(raw: str | None, times: dict[str, Any]) -> FlightStatus:
-    """The PROVIDERS 7 table; ``active`` and ``landed`` are refined by the actual times."""
+    """The status table (``_STATUS``); ``active`` and ``landed`` are refined by the actual times."""
     status = _STATUS.get(raw or "", FlightStatus.UNKNOWN)
     if status is FlightStatus.EN_ROUTE and times["actual_out"] and not times["actual_off"]:
         return FlightStatus.DEPARTED  # left the gate, no take-off time yet

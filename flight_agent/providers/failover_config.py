@@ -1,8 +1,9 @@
 """Failover settings: the seed's five fields plus deadlines, backoff, budgets and breakers.
 
-Defaults follow RESILIENCE.md 5(b). Validation refuses combinations that cannot work
-(RESILIENCE F3): an attempt longer than the whole deadline, a time window shorter than two
-attempts, or backoffs that alone outlast the deadline.
+Defaults are common starting points for HTTP APIs (resilience4j, Envoy, gRPC and Google SRE
+practice), to be tuned against measured provider latency. Validation refuses combinations that
+cannot work: an attempt longer than the whole deadline, a time window shorter than two attempts,
+or backoffs that alone outlast the deadline.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ class FailoverManager:
 
     Args:
         providers: The providers; higher ``priority`` is tried first.
-        config: Timeouts, retries, breakers, budgets; defaults follow RESILIENCE.md 5(b).
+        config: Timeouts, retries, breakers, budgets; defaults in ``FailoverConfig``.
         clock: Time source (its ``monotonic`` follows the event loop).
         shared_state: Shares breaker OPEN decisions with other processes through Redis.
     """

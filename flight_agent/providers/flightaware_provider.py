@@ -68,7 +68,7 @@ def _airport(ref: Any) -> Airport | None:
 
 
 def _status(flight: dict[str, Any], times: dict[str, datetime | None]) -> FlightStatus:
-    """Flags and actual times decide; the free-text status only breaks ties (PROVIDERS 7)."""
+    """Flags and actual times decide; the free-text status only breaks ties."""
     if flight.get("cancelled") is True:
         return FlightStatus.CANCELLED
     if flight.get("diverted") is True:

@@ -79,7 +79,7 @@ BreakerListener: TypeAlias = Callable[[str, BreakerState, BreakerState], None]
 
 @dataclass(frozen=True)
 class BreakerConfig:
-    """Thresholds and timings of a breaker (defaults: RESILIENCE.md 5(b)).
+    """Thresholds and timings of a breaker (defaults: starting points for an HTTP API).
 
     Attributes:
         window_type: COUNT (the last ``window_size`` calls) or TIME (the last ``window_size``

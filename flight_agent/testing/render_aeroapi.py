@@ -20,7 +20,7 @@ from flight_agent.providers.simulation.network import distance_km
 
 KM_PER_STATUTE_MILE = 1.609344
 COST_PER_RESULT_SET = 0.005
-"""Dollars per page of ``GET /flights/{ident}`` (PROVIDERS 1.6)."""
+"""Dollars per page of ``GET /flights/{ident}`` (AeroAPI pricing: one result set, i.e. one page)."""
 
 TIME_FIELDS = tuple(
     f"{kind}_{phase}"

@@ -151,12 +151,65 @@ def test_stale_data_is_flagged_in_the_report() -> None:
     assert any("STALE" in note for note in report.notes)
 
 
-def test_a_malformed_itinerary_is_refused_with_the_expected_shape() -> None:
-    """No itinerary, or a bad leg: a clear error before any call."""
+BA117 = {"flight_number": "BA117", "date": "2026-11-29"}
+
+
+@pytest.mark.parametrize(
+    ("itinerary", "problem"),
+    [
+        pytest.param(
+            [BA117, {"flight_number": "XX"}],
+            "leg 2: flight_number 'XX': has the wrong format (Flight designator:",
+            id="designator",
+        ),
+        pytest.param(
+            [{"flight_number": "BA117", "date": "2026-13-45"}],
+            "leg 1: date '2026-13-45': not a calendar date; use YYYY-MM-DD such as '2026-11-29'.",
+            id="date",
+        ),
+        pytest.param(
+            [BA117, {"date": "2026-11-29"}],
+            "leg 2: flight_number is required (Flight designator:",
+            id="missing-flight-number",
+        ),
+        pytest.param(
+            [{"flight_number": "BA117", "gate": "A10"}],
+            "leg 1: gate is not an argument (valid: flight_number, date, origin).",
+            id="unknown-key",
+        ),
+        pytest.param(
+            [BA117, "LH400"],
+            'leg 2 is \'LH400\', not an object such as {"flight_number": "BA117"',
+            id="leg-not-an-object",
+        ),
+        pytest.param([], "it has 0 legs; send 'itinerary' as a list of 1 to 6 legs", id="empty"),
+        pytest.param([BA117] * 7, "it has 7 legs; send 'itinerary'", id="too-many"),
+        pytest.param("BA117", "it is 'BA117', not a list; send 'itinerary'", id="not-a-list"),
+        pytest.param(None, "it is missing; send 'itinerary'", id="missing"),
+    ],
+)
+def test_a_malformed_itinerary_is_refused_in_one_line_before_any_call(
+    itinerary: object, problem: str
+) -> None:
+    """The run ends with InvalidFlightQueryError: one line naming the bad leg and what is
+    valid, without pydantic's multi-line text or its links."""
     service, mock = cancelled_lh400()
     graph = build_irops_graph(scripted("x"), service=service, checkpointer=memory_checkpointer())
-    with pytest.raises(InvalidFlightQueryError, match="'itinerary'"):
-        graph.invoke({"itinerary": []}, thread("empty"))
-    with pytest.raises(InvalidFlightQueryError, match="Bad itinerary leg"):
-        graph.invoke({"itinerary": [{"flight_number": "../x"}]}, thread("bad"))
+    with pytest.raises(InvalidFlightQueryError) as refused:
+        graph.invoke({"itinerary": itinerary}, thread("bad"))
+    message = str(refused.value)
+    assert message.startswith("Invalid itinerary: " + problem)
+    assert "\n" not in message
+    assert "errors.pydantic.dev" not in message
     assert mock.calls == 0
+
+
+def test_every_bad_leg_is_named_in_the_same_line() -> None:
+    """Two bad legs: both are reported, so one correction fixes the whole itinerary."""
+    service, _ = cancelled_lh400()
+    graph = build_irops_graph(scripted("x"), service=service, checkpointer=memory_checkpointer())
+    legs = [{"flight_number": "XX"}, BA117, {"flight_number": "BA117", "date": "2026-02-30"}]
+    with pytest.raises(InvalidFlightQueryError) as refused:
+        graph.invoke({"itinerary": legs}, thread("two-bad"))
+    assert "leg 1: flight_number 'XX'" in str(refused.value)
+    assert "; leg 3: date '2026-02-30': not a calendar date" in str(refused.value)

@@ -12,6 +12,7 @@ from flight_agent.irops import (
     assess_connection,
     assess_itinerary,
     classify_connection,
+    default_mct_table,
 )
 from flight_agent.models import FlightStatus, FlightStatusData
 from tests.irops.factories import flight, utc
@@ -104,6 +105,25 @@ def test_connection_gives_slack_mct_and_risk_with_local_times() -> None:
     result = assess_connection(inbound, onward)
     assert (result.slack_minutes, result.mct_minutes, result.risk) == (70, 60, ConnectionRisk.TIGHT)
     assert "13:00 BST (12:00Z)" in result.explanation
+
+
+def test_a_generic_fallback_is_explained_as_an_assumed_value() -> None:
+    """DEN has no row of its own: the verdict says its MCT is the generic, assumed one."""
+    inbound, onward = connect("ORD-DEN", "DEN-LAX", timedelta(hours=3))
+    result = assess_connection(inbound, onward)
+    assert result.mct_source == "assumed value: generic fallback"
+    assert "against an MCT of 45 min (DD, assumed value: generic fallback): ok." in (
+        result.explanation
+    )
+
+
+def test_every_packaged_mct_source_reads_without_documents_users_do_not_have() -> None:
+    """Sources are shown to travellers: publishers and plain words, no citation of a reference
+    document and no bracketed confidence tags."""
+    for rule in default_mct_table().rules:
+        assert rule.source
+        assert ".md" not in rule.source
+        assert "[" not in rule.source
 
 
 def test_onward_estimated_departure_is_used() -> None:

@@ -7,7 +7,7 @@ compensation by great-circle distance band (Art. 7(1), 7(4)), the 3-hour arrival
 notice bands (Art. 5(1)(c)) and care (Arts. 6, 8, 9).
 
 The 50 % reduction applies while the arrival is later by *less than* the band's limit (2/3/4 h):
-a long-haul flight 3 h 59 late may be reduced, one 4 h 00 late may not (IROPS.md 1.3, 2.1).
+a long-haul flight 3 h 59 late may be reduced, one 4 h 00 late may not (Sturgeon para. 63).
 """
 
 from __future__ import annotations
