@@ -9,7 +9,7 @@ to stderr, one line each, never a traceback.
 Exit codes:
     0: every flight answered; a stale copy served during an outage is flagged and still 0.
     1: some flight is unknown to the providers.
-    2: bad input (designator, date, airport, file, option).
+    2: bad input (designator, date, airport, file, option, setting, chat model).
     3: some flight had no answer at all: every provider failed and nothing was cached
        (``health``: no provider passed its probe).
 
@@ -26,14 +26,18 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import TypeAdapter
 from rich.progress import Progress
 from rich.text import Text
 
-from flight_agent import cli_agent, cli_render, cli_watch
+import flight_agent
+from flight_agent import cli_agent, cli_render, cli_scenarios, cli_speed, cli_watch
 from flight_agent.cli_common import (
     DateOption,
     JsonOption,
     OriginOption,
+    check_ref,
+    check_settings,
     console,
     error_text,
     exit_code,
@@ -50,6 +54,7 @@ from flight_agent.mcp_server import InsecureBindError, build_mcp_server
 from flight_agent.monitoring import FlightChange
 from flight_agent.providers.interfaces import ProviderHealth
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
+from flight_agent.settings import Settings
 from tools import formatting, operations
 from tools.payloads import (
     BatchItem,
@@ -70,11 +75,36 @@ service_factory: Callable[[], EnhancedFlightMonitoringService] = default_service
 PROGRESS_THRESHOLD = 20
 """Batches larger than this show a progress bar (on stderr)."""
 
+PROBES = TypeAdapter(list[ProviderHealth])
+"""``health --json``'s ``probes``."""
+
+
+def _show_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"flight-agent {flight_agent.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options given before the command, such as ``--version``; then the settings are checked."""
+    check_settings()
+
 
 @asynccontextmanager
 async def open_service() -> AsyncIterator[EnhancedFlightMonitoringService]:
-    """A service from ``service_factory``, closed on the way out."""
-    service = service_factory()
+    """A service from ``service_factory``, closed on the way out; exit 2 if it cannot start."""
+    try:
+        service = service_factory()
+    except ValueError as error:  # configuration it refuses, e.g. a REDIS_URL that is not Redis
+        fail(f"Cannot start the flight service: {error}", 2)
     try:
         yield service
     finally:
@@ -149,17 +179,23 @@ def status(
 
 
 async def _batch(
-    refs: list[FlightRef], advance: Callable[[], None] = lambda: None
+    entries: list[FlightRef | str], advance: Callable[[], None] = lambda: None
 ) -> BatchStatusResult:
-    """``batch_status`` per flight, all concurrently, calling ``advance`` as each one answers."""
+    """``batch_status`` per flight, all concurrently, calling ``advance`` as each one answers.
+
+    An entry that is what is wrong with an input (not a flight) is an ``invalid_query`` item.
+    """
     async with open_service() as service:
 
-        async def one(index: int, ref: FlightRef) -> BatchItem:
-            item = (await operations.batch_status(service, [ref])).items[0]
+        async def one(index: int, entry: FlightRef | str) -> BatchItem:
+            if isinstance(entry, str):
+                item = BatchItem(index=index, error_kind="invalid_query", error=entry)
+            else:
+                item = (await operations.batch_status(service, [entry])).items[0]
             advance()
             return item.model_copy(update={"index": index})
 
-        items = list(await asyncio.gather(*(one(i, ref) for i, ref in enumerate(refs))))
+        items = list(await asyncio.gather(*(one(i, entry) for i, entry in enumerate(entries))))
     return BatchStatusResult.of(items)
 
 
@@ -171,30 +207,32 @@ def batch(
     file: Annotated[
         Path | None,
         typer.Option(
-            "--file",
-            help="One designator a line, optional ',date,origin' columns; '#' comments.",
-            exists=True,
-            dir_okay=False,
-            readable=True,
+            "--file", help="One designator a line, optional ',date,origin' columns; '#' comments."
         ),
     ] = None,
     on: DateOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Status of many flights: one row each; one failure spoils no other."""
+    """Status of many flights: one row each; one failure spoils no other.
+
+    A bad designator or file line is a failed row (invalid_query) and the others are still
+    answered; a file that cannot be read, or has no flight in it, ends the command (exit 2).
+    """
     if bool(flights) == (file is not None):
         fail("Give flight designators or --file PATH (one of them).", 2)
-    refs = read_flights(file, on) if file else [flight_ref(f, on, None) for f in flights or []]
-    if len(refs) > PROGRESS_THRESHOLD:
+    entries = read_flights(file, on) if file else [check_ref(f, on, None) for f in flights or []]
+    if len(entries) > PROGRESS_THRESHOLD:
         with Progress(console=stderr, transient=True) as progress:
-            task = progress.add_task("Fetching", total=len(refs))
-            result = run_async(_batch(refs, lambda: progress.advance(task)))
+            task = progress.add_task("Fetching", total=len(entries))
+            result = run_async(_batch(entries, lambda: progress.advance(task)))
     else:
-        result = run_async(_batch(refs))
+        result = run_async(_batch(entries))
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
         console.print(cli_render.batch_table(result))
+        for line in cli_render.failure_lines(result):
+            console.print(line)
     raise typer.Exit(exit_code(item.error_kind for item in result.items if item.error_kind))
 
 
@@ -206,15 +244,30 @@ async def _health() -> tuple[ProviderHealthResult, list[ProviderHealth]]:
 
 @app.command()
 def health(as_json: JsonOption = False) -> None:
-    """Probe every provider, then show its circuit state, success rate, latency and errors."""
+    """Probe every provider, then show the probe, circuit state, success rate, latency, errors.
+
+    JSON: the provider_health payload ("providers") and the probes' results ("probes").
+    """
     result, probes = run_async(_health())
     if as_json:
-        print_json(result.model_dump(mode="json"))
+        print_json(
+            {**result.model_dump(mode="json"), "probes": PROBES.dump_python(probes, mode="json")}
+        )
     else:
-        console.print(cli_render.health_table(result))
+        console.print(cli_render.health_table(result, probes))
     if not any(probe.healthy for probe in probes):
         failures = "; ".join(f"{p.provider}: {p.detail or 'failed'}" for p in probes)
         fail(f"No provider passed its health probe ({failures}).", 3)
+
+
+@app.command()
+def scenarios(as_json: JsonOption = False) -> None:
+    """The simulated flights disrupted the same way every day, to try the other commands on."""
+    entries = cli_scenarios.showcase(Settings().flight_agent_mock_seed)
+    if as_json:
+        print_json([entry.model_dump(mode="json") for entry in entries])
+    else:
+        console.print(cli_scenarios.showcase_table(entries))
 
 
 def print_change(change: FlightChange, as_json: bool) -> None:
@@ -225,30 +278,54 @@ def print_change(change: FlightChange, as_json: bool) -> None:
         console.print(cli_render.change_line(change))
 
 
+async def _follow(
+    service: EnhancedFlightMonitoringService,
+    results: list[FlightStatusResult],
+    max_events: int | None,
+    seconds: float | None,
+    as_json: bool,
+) -> None:
+    """Name the flights, then print their changes until ``max_events`` or ``seconds``."""
+    for result in results:
+        stderr.print(Text(f"Watching {formatting.flight_line(result.flight)}", style="dim"))
+    seen: list[FlightChange] = []
+
+    def emit(change: FlightChange) -> None:
+        seen.append(change)
+        print_change(change, as_json)
+
+    await service.start()
+    flights = [result.query for result in results]
+    try:
+        await cli_watch.follow(service, flights, emit, max_events=max_events, seconds=seconds)
+    except TimeoutError:
+        note = f"Stopped after {seconds:g} s, {len(seen)} change(s)."
+        stderr.print(Text(note, style="dim"))
+
+
 async def _watch(
-    refs: list[FlightRef], max_events: int | None, seconds: float | None, as_json: bool
+    refs: list[FlightRef],
+    max_events: int | None,
+    seconds: float | None,
+    as_json: bool,
+    speed: float | None = None,
 ) -> list[ErrorKind]:
-    """Check the flights, then print their changes; the kinds of failure if any cannot be."""
+    """Check the flights, then print their changes, replayed ``speed`` times faster when
+    given; the kinds of failure if any cannot be watched."""
     async with open_service() as service:
         results, kinds = sort_out(refs, await lookup_all(service, refs))
         if kinds:
             return kinds
-        for result in results:
-            stderr.print(Text(f"Watching {formatting.flight_line(result.flight)}", style="dim"))
-        seen: list[FlightChange] = []
-
-        def emit(change: FlightChange) -> None:
-            seen.append(change)
-            print_change(change, as_json)
-
-        await service.start()
-        flights = [result.query for result in results]
-        try:
-            await cli_watch.follow(service, flights, emit, max_events=max_events, seconds=seconds)
-        except TimeoutError:
-            note = f"Stopped after {seconds:g} s, {len(seen)} change(s)."
-            stderr.print(Text(note, style="dim"))
-        return []
+        if speed is None:
+            await _follow(service, results, max_events, seconds, as_json)
+            return []
+        start = cli_speed.replay_start((result.flight for result in results), service.clock.now())
+    stderr.print(Text(cli_speed.replay_note(speed, start), style="dim"))
+    async with cli_speed.replay_service(Settings(), speed, start) as replay:
+        results, kinds = sort_out(refs, await lookup_all(replay, refs))
+        if not kinds:
+            await _follow(replay, results, max_events, seconds, as_json)
+        return kinds
 
 
 @app.command()
@@ -262,12 +339,23 @@ def watch(
     timeout: Annotated[
         float | None, typer.Option(min=0, help="Stop after this many seconds.")
     ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(
+            min=1,
+            max=3600,
+            help="Simulated data only: replay the flights N times faster (60: a minute a "
+            "second), from an hour before the first departure.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Watch flights and print each change as it is detected, until Ctrl-C (--json: JSON lines)."""
+    if speed is not None and (refused := cli_speed.refusal(Settings())):
+        fail(refused, 2)
     refs = [flight_ref(flight, on, origin) for flight in flights]
     try:
-        kinds = run_async(_watch(refs, max_events, timeout, as_json))
+        kinds = run_async(_watch(refs, max_events, timeout, as_json, speed))
     except KeyboardInterrupt:
         kinds = []
     raise typer.Exit(exit_code(kinds))

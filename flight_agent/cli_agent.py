@@ -14,9 +14,11 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from flight_agent.cli_common import console, exit_code, fail, print_json
+from flight_agent.cli_common import console, exit_code, fail, print_json, read_text
 from flight_agent.irops import Cause, TripAssessment, assess_trip
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools import operations
@@ -42,12 +44,36 @@ class AssessResult(BaseModel):
     assessment: TripAssessment
 
 
+class ItineraryLoader(yaml.SafeLoader):
+    """Safe YAML that keeps a date as written (``date: 2026-12-05``), the text legs take."""
+
+
+def _as_written(loader: ItineraryLoader, node: yaml.Node) -> str:
+    return loader.construct_yaml_str(node)
+
+
+ItineraryLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
+
+EXAMPLE_ITINERARY = "itinerary: [{flight_number: BA117, date: 2026-12-05}]"
+
+
 def read_itinerary(path: Path) -> ItineraryFile:
-    """The itinerary file, or exit 2 saying what is wrong with it."""
+    """The itinerary file, or exit 2 with one line saying what is wrong with it.
+
+    A YAML error names its place as ``file:line:column``, e.g. "trip.yaml:3:5: mapping values
+    are not allowed here".
+    """
+    text = read_text(path)
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        fail(f"{path}: cannot read the itinerary ({type(error).__name__}: {error})", 2)
+        data = yaml.load(text, Loader=ItineraryLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        fail(f"{where}: {error.problem or error.context}", 2)
+    except yaml.YAMLError as error:
+        fail(f"{path}: not YAML: {error}", 2)
+    if not isinstance(data, dict):
+        fail(f"{path}: expected the legs under 'itinerary:', e.g. {EXAMPLE_ITINERARY}", 2)
     try:
         return ItineraryFile.model_validate(data)
     except ValidationError as error:
@@ -80,19 +106,23 @@ def show_assessment(result: AssessResult, as_json: bool) -> int:
     for item in result.statuses.items:
         if item.flight is None:
             name = item.query.flight_number if item.query else f"leg {item.index + 1}"
-            console.print(f"[red]{name}: {item.error}[/red]")
+            console.print(f"[red]{escape(f'{name}: {item.error}')}[/red]")
     found = result.assessment
     table = Table(title="Disruptions")
     for column in ("flight", "kind", "severity", "explanation"):
         table.add_column(column)
     for entry in found.disruptions:
         d = entry.disruption
-        table.add_row(entry.flight_number, d.kind.value, d.severity.value, d.explanation)
+        table.add_row(
+            *map(Text, (entry.flight_number, d.kind.value, d.severity.value)), Text(d.explanation)
+        )
     console.print(table if found.disruptions else "No disruption in the data.")
     for connection in found.connections:
-        console.print(f"Connection: [bold]{connection.risk.value}[/bold]: {connection.explanation}")
+        console.print(
+            f"Connection: [bold]{connection.risk.value}[/bold]: {escape(connection.explanation)}"
+        )
     for rights in found.rights:
-        console.print(f"Rights: {rights.summary}")
+        console.print(f"Rights: {rights.summary}", markup=False)
     if found.rights:
         console.print("[dim]Estimates under the stated rules, not legal advice.[/dim]")
     return exit_code(kinds)
@@ -101,8 +131,12 @@ def show_assessment(result: AssessResult, as_json: bool) -> int:
 def run_demo_command(approve: bool) -> None:
     """The main job: the IROPS graph over the demo itinerary, printing what it decided."""
     from graphs.demo import run_demo
+    from graphs.models import ModelSelectionError
 
-    request, report = run_demo(approve=approve)
+    try:
+        request, report = run_demo(approve=approve)
+    except ModelSelectionError as error:
+        fail(str(error), 2)
     console.rule("IROPS agent: BA117 LHR-JFK connecting to AA1830 JFK-BOS (simulated data)")
     for leg in report.legs:
         where = f"answered by {leg.source}" + (f" after {leg.failover}" if leg.failover else "")
@@ -110,22 +144,27 @@ def run_demo_command(approve: bool) -> None:
             f"{leg.flight_number} {leg.route} {leg.date}: {leg.status}, departure "
             f"{leg.departure_delay_minutes:+d} min ({where})"
             if leg.departure_delay_minutes is not None and not leg.error
-            else f"{leg.flight_number}: {leg.error or leg.status}"
+            else f"{leg.flight_number}: {leg.error or leg.status}",
+            markup=False,
         )
     for item in report.disruptions:
-        console.print(f"- {item.disruption.severity.value}: {item.disruption.explanation}")
+        console.print(
+            f"- {item.disruption.severity.value}: {item.disruption.explanation}", markup=False
+        )
     for connection in report.connections:
-        console.print(f"Connection: [bold]{connection.risk.value}[/bold]: {connection.explanation}")
+        console.print(
+            f"Connection: [bold]{connection.risk.value}[/bold]: {escape(connection.explanation)}"
+        )
     for rights in report.rights:
-        console.print(f"Rights: {rights.summary}")
+        console.print(f"Rights: {rights.summary}", markup=False)
     if request:
         console.rule("Approval requested (answered automatically by this demo)")
         for action in request.get("actions", []):
-            console.print(f"- [{action['id']}] {action['description']}")
+            console.print(f"- [{action['id']}] {action['description']}", markup=False)
     console.rule(f"Decision: {report.decision}")
-    console.print(report.explanation)
+    console.print(report.explanation, markup=False)
     for note in report.notes:
-        console.print(f"[yellow]Note:[/yellow] {note}")
+        console.print(f"[yellow]Note:[/yellow] {escape(note)}")
 
 
 def chat_loop(thread: str) -> None:
@@ -134,8 +173,12 @@ def chat_loop(thread: str) -> None:
     from langchain_core.runnables import RunnableConfig
 
     from graphs import build_chat_agent, memory_checkpointer
+    from graphs.models import ModelSelectionError
 
-    agent = build_chat_agent(checkpointer=memory_checkpointer())
+    try:
+        agent = build_chat_agent(checkpointer=memory_checkpointer())
+    except ModelSelectionError as error:
+        fail(str(error), 2)
     config: RunnableConfig = {"configurable": {"thread_id": thread}}
     console.print("[dim]flight-agent chat: ask about flights; 'exit' or Ctrl-D to leave.[/dim]")
     while True:
@@ -148,4 +191,4 @@ def chat_loop(thread: str) -> None:
         if not question:
             continue
         result = agent.invoke({"messages": [HumanMessage(content=question)]}, config)
-        console.print(f"[bold]agent>[/bold] {result['messages'][-1].text}")
+        console.print(f"[bold]agent>[/bold] {escape(result['messages'][-1].text)}")

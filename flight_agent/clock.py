@@ -1,7 +1,8 @@
 """Injected time: a ``Clock`` gives wall time (aware UTC) and a monotonic reading.
 
 Breakers, caches, monitors, metrics and the simulated provider take a clock so tests can
-advance a ``FakeClock`` instead of sleeping.
+advance a ``FakeClock`` instead of sleeping, and ``flight-agent watch --speed`` can replay
+simulated flights on an ``AcceleratedClock``.
 """
 
 from __future__ import annotations
@@ -74,3 +75,42 @@ class FakeClock:
 
 
 SYSTEM_CLOCK = SystemClock()
+
+
+class AcceleratedClock:
+    """Wall time that runs ``speed`` times faster than ``base`` from ``start``.
+
+    At speed 60 a simulated flight's day plays out in minutes: one minute a second. Only wall
+    time is sped up: everything that reads it (a flight's progress, cache freshness, poll
+    schedules) moves ``speed`` times faster, while monotonic time stays ``base``'s, so asyncio
+    timeouts, breaker cool-downs and lock deadlines keep their real length.
+
+    Args:
+        speed: Wall seconds per ``base`` second; at least 1.
+        start: The wall time now; ``base.now()`` when None.
+        base: The clock whose elapsed time is sped up.
+
+    Raises:
+        ValueError: ``speed`` below 1, or a naive ``start``.
+    """
+
+    def __init__(
+        self, speed: float, start: datetime | None = None, *, base: Clock = SYSTEM_CLOCK
+    ) -> None:
+        if speed < 1:
+            raise ValueError(f"an accelerated clock runs at speed 1 or more, not {speed:g}")
+        if start is not None and start.tzinfo is None:
+            raise ValueError("AcceleratedClock needs an aware start time")
+        self.speed = speed
+        self._base = base
+        self._start = (start or base.now()).astimezone(UTC)
+        self._origin = base.monotonic()
+
+    def now(self) -> datetime:
+        """``start`` plus ``speed`` times the base time elapsed since creation."""
+        elapsed = self._base.monotonic() - self._origin
+        return self._start + timedelta(seconds=elapsed * self.speed)
+
+    def monotonic(self) -> float:
+        """The base clock's monotonic time, not sped up."""
+        return self._base.monotonic()

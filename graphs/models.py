@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import ValidationError
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.settings import Settings
@@ -19,12 +20,27 @@ from graphs.offline_model import OfflineChatModel
 OFFLINE = "offline"
 """The model name that selects ``OfflineChatModel`` explicitly."""
 LLM_EXTRA = "pip install 'flight-agent[llm]'"
+API_KEYS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+"""The key variable of each provider in the ``llm`` extra."""
 
 logger = logging.getLogger(__name__)
 
 
 class ModelSelectionError(ValueError):
     """The configured chat model cannot be built; the message says how to fix it."""
+
+
+def _cannot_start(chosen: str, error: Exception) -> ModelSelectionError:
+    """The model's class would not start, mostly for want of a key.
+
+    Only the error's type is named: its text may quote the settings, a key among them.
+    """
+    provider = chosen.partition(":")[0] if ":" in chosen else ""
+    key = API_KEYS.get(provider, "the provider's API key")
+    return ModelSelectionError(
+        f"Chat model {chosen!r} cannot start ({type(error).__name__}): set {key}, "
+        "or unset FLIGHT_AGENT_MODEL to use the offline model."
+    )
 
 
 def select_model(
@@ -39,8 +55,8 @@ def select_model(
         clock: The offline model's clock, for dates such as 'on Friday'.
 
     Raises:
-        ModelSelectionError: LangChain or the provider's package is not installed, or the
-            provider is unknown.
+        ModelSelectionError: LangChain or the provider's package is not installed, the
+            provider is unknown, or the model cannot start (e.g. its API key is not set).
     """
     chosen = name if name is not None else (settings or Settings()).flight_agent_model
     chosen = (chosen or "").strip()
@@ -60,10 +76,14 @@ def select_model(
             f"The provider package for chat model {chosen!r} is not installed: {LLM_EXTRA} "
             f"(OpenAI and Anthropic) or install the provider's langchain package. ({error})"
         ) from error
+    except ValidationError as error:  # a provider class refusing its settings, e.g. no key
+        raise _cannot_start(chosen, error) from error
     except ValueError as error:
         raise ModelSelectionError(
             f"Unknown chat model {chosen!r}: use 'provider:model' such as "
             f"'openai:gpt-4.1-mini' or 'anthropic:claude-sonnet-4-5', or '{OFFLINE}'."
         ) from error
+    except Exception as error:  # the provider's client refusing to start, e.g. openai.OpenAIError
+        raise _cannot_start(chosen, error) from error
     logger.info("chat model: %s", chosen)
     return model

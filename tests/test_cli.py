@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from flight_agent import cli, cli_watch
+import flight_agent
+from flight_agent import cli, cli_common, cli_render, cli_watch
+from flight_agent.airports import get_airport
 from flight_agent.cache import MemoryCache
 from flight_agent.clock import SYSTEM_CLOCK, Clock, FakeClock
+from flight_agent.errors import AllProvidersFailedError
+from flight_agent.models import Attempt, FlightStatus
 from flight_agent.monitoring import FlightChange
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.providers.failover_config import FailoverConfig
-from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
-from tools.payloads import ResolvedFlight
+from tools.payloads import BatchItem, BatchStatusResult, FlightStatusResult, ResolvedFlight
 
 DAY = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
 """A date the simulated provider answers whenever the tests run."""
@@ -69,11 +76,51 @@ def outage(use: Callable[[Factory], None]) -> None:
     use(lambda: service(error_rate=1.0))
 
 
-def invoke(*args: str) -> Result:
-    result = CliRunner().invoke(cli.app, list(args))
+def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
+    result = CliRunner().invoke(cli.app, list(args), env=env, input=stdin)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result
+
+
+def one_line_error(result: Result, code: int = 2) -> str:
+    """The single stderr line of a command that failed with ``code`` and printed no data."""
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    return result.stderr.strip()
+
+
+def test_version_prints_the_name_and_version() -> None:
+    """--version answers before any command, exit 0."""
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"flight-agent {flight_agent.__version__}\n"
+
+
+@pytest.mark.parametrize("command", [["status", "BA117"], ["health"], ["run"], ["chat"]])
+def test_an_invalid_setting_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
+    """A setting the environment gets wrong stops every command before it starts."""
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("FLIGHT_AGENT_MOCK_SEED", "abc")
+    assert one_line_error(invoke(*command)).startswith(
+        "Invalid setting (environment or .env): flight_agent_mock_seed 'abc': Input should be a "
+        "valid integer"
+    )
+
+
+def test_a_redis_url_that_is_not_redis_is_one_line_and_exit_2(
+    use: Callable[[Factory], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The service cannot start; the line says why without repeating the URL (or its password)."""
+    use(default_service)
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("REDIS_URL", "https://cache:hunter2@example.com")
+    message = one_line_error(invoke("status", "BA117"))
+    assert message.startswith("Cannot start the flight service: ")
+    assert "hunter2" not in message
 
 
 @pytest.mark.usefixtures("simulated")
@@ -129,7 +176,35 @@ def test_status_with_every_provider_down_exits_3() -> None:
     """No answer and nothing cached: exit 3 and what each provider did."""
     result = invoke("status", "BA117", "--date", DAY)
     assert result.exit_code == 3
-    assert "every provider failed (Simulated unavailable)" in result.stderr
+    assert "every provider failed (Simulated: unavailable) and nothing is cached" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("attempts", "summary"),
+    [
+        pytest.param(
+            [("AeroAPI", "timeout")] * 3 + [("Simulated", "unavailable")],
+            "AeroAPI: timeout x3; Simulated: unavailable",
+            id="repeated",
+        ),
+        pytest.param(
+            [("AeroAPI", "timeout"), ("Simulated", "auth"), ("AeroAPI", "unavailable")],
+            "AeroAPI: timeout, unavailable; Simulated: auth",
+            id="mixed",
+        ),
+    ],
+)
+def test_a_total_outage_names_each_provider_once(
+    attempts: list[tuple[str, str]], summary: str
+) -> None:
+    """Retries of one provider are counted, not repeated; providers in the order tried."""
+    error = AllProvidersFailedError(
+        "no provider could answer",
+        attempts=[Attempt(provider=provider, outcome=outcome) for provider, outcome in attempts],
+    )
+    assert (
+        cli_common.error_text(error) == f"every provider failed ({summary}) and nothing is cached"
+    )
 
 
 def test_status_prints_a_stale_copy_flagged_and_exits_0(use: Callable[[Factory], None]) -> None:
@@ -146,6 +221,61 @@ def test_status_prints_a_stale_copy_flagged_and_exits_0(use: Callable[[Factory],
     human = invoke("status", "BA117", "--date", "2026-12-05")
     assert human.exit_code == 0
     assert "STALE" in human.stdout
+
+
+def fits_80_columns(text: str) -> list[str]:
+    """The lines of ``text``, checked to fit 80 columns with no cell cut short ('…')."""
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in text
+    return lines
+
+
+@pytest.mark.parametrize("command", ["status", "batch"])
+def test_flight_tables_fit_80_columns(use: Callable[[Factory], None], command: str) -> None:
+    """On an 80-column terminal every row stays readable, each flight id whole on its line."""
+    scenarios = {"BA117": "major_delay", "AA100": "diverted", "LH400": "cancelled"}
+    use(lambda: service(scenarios=scenarios))
+    result = invoke(command, *scenarios, "ZZ9999", "--date", DAY, env={"COLUMNS": "80"})
+    assert result.exit_code == 1
+    lines = fits_80_columns(result.stdout)
+    for flight in scenarios:
+        assert any(flight in line.split() for line in lines)
+
+
+async def test_a_crowded_row_still_fits_80_columns() -> None:
+    """A stale flight diverted to BDL, leaving after midnight, from a long-named provider: within
+    80 columns, times local at the origin, the later day spelt out."""
+    provider = MockFlightDataProvider("AeroAPI (simulated outage)")
+    record = await provider.get_flight_status("AA100", date.fromisoformat(DAY))
+    assert record is not None
+    assert record.scheduled_out is not None
+    late = record.scheduled_out + timedelta(hours=9)
+    record = record.model_copy(
+        update={
+            "estimated_out": late,
+            "actual_out": None,
+            "departure_delay_minutes": 540,
+            "status": FlightStatus.DIVERTED,
+            "diverted_to": get_airport("BDL"),
+            "stale": True,
+        }
+    )
+    query = ResolvedFlight(flight_number="AA100", date=record.flight_date, date_note="as given")
+    answer = FlightStatusResult(query=query, flight=record, data_age_seconds=60, stale=True)
+    failed = BatchItem(index=1, error_kind="invalid_query", error="line 2: expected FLIGHT")
+    batch = BatchStatusResult.of([BatchItem(index=0, query=query, flight=record), failed])
+    console = Console(width=80, record=True)
+    console.print(cli_render.status_table([answer]))
+    console.print(cli_render.batch_table(batch))
+    text = console.export_text()
+    fits_80_columns(text)
+    scheduled, estimated = (record.departure_local(t) for t in (record.scheduled_out, late))
+    row = rf"AA100\s+JFK-LHR\s+{scheduled:%m-%d %H:%M}\s+{estimated:%m-%d %H:%M}\s+diverted"
+    assert re.search(rf"^{row}", text, re.MULTILINE)
+    assert re.search(rf"^1\s+{row}", text, re.MULTILINE)
+    assert "-> BDL" in text
+    assert "STALE" in text
 
 
 @pytest.mark.usefixtures("simulated")
@@ -183,24 +313,98 @@ def test_a_large_batch_answers_every_flight_with_a_progress_bar() -> None:
     assert [item["index"] for item in payload["items"]] == list(range(len(flights)))
 
 
+BAD_LINES = "BA117\nB\n# a comment\nBA117,2026-11-29,LHR,extra\nAA100\n"
+"""Two good lines around two bad ones: a malformed designator, a fourth column."""
+
+
 @pytest.mark.usefixtures("simulated")
+def test_a_bad_line_is_a_failed_row_and_every_other_line_is_answered(tmp_path: Path) -> None:
+    """One failure spoils no other: a bad line is an invalid_query item naming its line number
+    and what is wrong; the exit code is 2, as for any bad input."""
+    path = tmp_path / "flights.txt"
+    path.write_text(BAD_LINES, "utf-8")
+    result = invoke("batch", "--file", str(path), "--date", DAY, "--json")
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert (payload["found"], payload["failed"]) == (2, 2)
+    first, designator, columns, last = payload["items"]
+    assert (first["flight"]["flight_id"], last["flight"]["flight_id"]) == ("BA117", "AA100")
+    for item in (designator, columns):
+        assert (item["query"], item["flight"], item["error_kind"]) == (None, None, "invalid_query")
+    assert designator["error"].startswith(
+        "line 2: Invalid input: flight_number 'B': has the wrong format"
+    )
+    assert columns["error"] == (
+        "line 4: expected FLIGHT[,DATE[,ORIGIN]], got 'BA117,2026-11-29,LHR,extra'"
+    )
+
+
+@pytest.mark.usefixtures("simulated")
+def test_the_batch_table_shows_a_bad_line_as_a_row_and_says_why_below(tmp_path: Path) -> None:
+    """The row says 'invalid query'; the line under the table has the reason in full."""
+    path = tmp_path / "flights.txt"
+    path.write_text(BAD_LINES, "utf-8")
+    result = invoke("batch", "--file", str(path), "--date", DAY, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "2 found, 2 without an answer, 0 stale" in result.stdout
+    assert re.search(r"^2\s+-\s+-\s+-\s+-\s+invalid query\s*$", result.stdout, re.MULTILINE)
+    assert "#2: line 2: Invalid input: flight_number 'B'" in result.stdout
+    assert "#3: line 4: expected FLIGHT[,DATE[,ORIGIN]]" in result.stdout
+
+
+@pytest.mark.usefixtures("simulated")
+def test_a_bad_designator_in_a_batch_is_a_failed_row() -> None:
+    """Designators given as arguments are answered the same way: the good ones still are."""
+    result = invoke("batch", "B", "BA117", "--date", DAY, "--json")
+    assert result.exit_code == 2
+    bad, good = json.loads(result.stdout)["items"]
+    assert bad["error_kind"] == "invalid_query"
+    assert bad["error"].startswith("Invalid input: flight_number 'B'")
+    assert good["flight"]["flight_id"] == "BA117"
+
+
+def written(content: bytes) -> Callable[[Path], Path]:
+    """Makes a file holding ``content`` in a folder."""
+
+    def make(folder: Path) -> Path:
+        path = folder / "input.txt"
+        path.write_bytes(content)
+        return path
+
+    return make
+
+
+@pytest.mark.usefixtures("simulated")
+@pytest.mark.parametrize("command", [["batch", "--file"], ["assess"]])
 @pytest.mark.parametrize(
-    ("lines", "message"),
+    ("make", "problem"),
     [
         pytest.param(
-            "BA117,2026-11-29,LHR,extra\n", ":1: expected FLIGHT[,DATE[,ORIGIN]]", id="cols"
+            lambda folder: folder / "nowhere.txt",
+            "cannot read the file: No such file or directory",
+            id="missing",
         ),
-        pytest.param("# nothing\n", "no flights in the file", id="empty"),
-        pytest.param("BA117\nB\n", ":2: Invalid input: flight_number 'B'", id="designator"),
+        pytest.param(lambda folder: folder, "cannot read the file: Is a directory", id="folder"),
+        pytest.param(
+            written(b"\xff\xfeBA117\n"), "cannot read the file: it is not UTF-8 text", id="binary"
+        ),
     ],
 )
-def test_a_bad_file_exits_2_naming_the_line(tmp_path: Path, lines: str, message: str) -> None:
-    """The file and line number, then what is wrong."""
+def test_a_file_that_cannot_be_read_is_one_line_and_exit_2(
+    tmp_path: Path, command: list[str], make: Callable[[Path], Path], problem: str
+) -> None:
+    """The file and why it cannot be read, nothing else."""
+    path = make(tmp_path)
+    assert one_line_error(invoke(*command, str(path))) == f"{path}: {problem}"
+
+
+@pytest.mark.usefixtures("simulated")
+@pytest.mark.parametrize("content", ["", "# nothing to see\n\n"])
+def test_a_batch_file_without_flights_is_one_line_and_exit_2(tmp_path: Path, content: str) -> None:
+    """Empty, or only comments and blank lines."""
     path = tmp_path / "flights.txt"
-    path.write_text(lines, "utf-8")
-    result = invoke("batch", "--file", str(path))
-    assert result.exit_code == 2
-    assert message in result.stderr
+    path.write_text(content, "utf-8")
+    assert one_line_error(invoke("batch", "--file", str(path))) == f"{path}: no flights in the file"
 
 
 @pytest.mark.usefixtures("simulated")
@@ -224,22 +428,24 @@ def test_batch_with_every_provider_down_exits_3() -> None:
 
 @pytest.mark.usefixtures("simulated")
 def test_health_prints_the_providers() -> None:
-    """A table with the provider's state; JSON with the payload."""
-    table = invoke("health")
+    """A table with each provider's probe and state; JSON with the payload and the probes."""
+    table = invoke("health", env={"COLUMNS": "120"})
     assert table.exit_code == 0
-    assert "Simulated" in table.stdout
-    assert "closed" in table.stdout
+    assert re.search(r"^Simulated\s+ok \d+ ms\s+closed\s", table.stdout, re.MULTILINE)
     payload = json.loads(invoke("health", "--json").stdout)
     [provider] = payload["providers"]
     assert (provider["name"], provider["state"]) == ("Simulated", "closed")
+    [probe] = payload["probes"]
+    assert (probe["provider"], probe["healthy"]) == ("Simulated", True)
 
 
 @pytest.mark.usefixtures("outage")
 def test_health_with_no_provider_passing_its_probe_exits_3() -> None:
     """The probe's failure is named."""
-    result = invoke("health")
+    result = invoke("health", env={"COLUMNS": "120"})
     assert result.exit_code == 3
     assert "No provider passed its health probe (Simulated:" in result.stderr
+    assert re.search(r"^Simulated\s+failed: simulated 503", result.stdout, re.MULTILINE)
 
 
 class FastClock:
@@ -372,7 +578,7 @@ def test_run_is_the_irops_agent_over_the_demo_itinerary() -> None:
     out = " ".join(result.stdout.split())
     assert "answered by Simulated backup after AeroAPI (simulated outage)" in out
     assert "missed" in out
-    assert "Rebook AA1830 (JFK-BOS) onto" in out
+    assert "[rebook-1] Rebook AA1830 (JFK-BOS) onto" in out  # ids print as text, not markup
     assert "Decision: approved" in out
     assert "UK261: GBP 520" in out
 
@@ -415,16 +621,38 @@ def test_assess_judges_an_itinerary_file(use: Callable[[Factory], None], tmp_pat
         pytest.param("itinerary: []", "itinerary", id="no-legs"),
         pytest.param("itinerary: [{flight_number: '../x'}]", "flight_number", id="bad-designator"),
         pytest.param("legs: [{flight_number: BA117}]", "legs", id="unknown-key"),
-        pytest.param("itinerary: [", "cannot read", id="not-yaml"),
+        pytest.param("itinerary: [", ":1:13: expected the node content", id="not-yaml"),
+        pytest.param("", "expected the legs under 'itinerary:', e.g. itinerary:", id="empty"),
+        pytest.param("BA117 AA100", "expected the legs under 'itinerary:'", id="not-a-mapping"),
     ],
 )
 def test_assess_refuses_a_bad_file_with_exit_2(tmp_path: Path, content: str, expected: str) -> None:
     """A malformed itinerary file: one line saying what is wrong, exit 2."""
     path = tmp_path / "trip.yaml"
     path.write_text(content, "utf-8")
-    result = invoke("assess", str(path))
-    assert result.exit_code == 2
-    assert expected in result.stderr
+    assert expected in one_line_error(invoke("assess", str(path)))
+
+
+@pytest.mark.usefixtures("simulated")
+def test_assess_names_the_line_and_column_of_a_yaml_error(tmp_path: Path) -> None:
+    """file:line:column (from 1) and PyYAML's problem, like a compiler's message."""
+    path = tmp_path / "trip.yaml"
+    path.write_text("itinerary:\n  - flight_number: BA117\n    date: x: y\n", "utf-8")
+    message = one_line_error(invoke("assess", str(path)))
+    assert message == f"{path}:3:12: mapping values are not allowed here"
+
+
+def test_assess_reads_a_date_written_without_quotes(
+    use: Callable[[Factory], None], tmp_path: Path
+) -> None:
+    """YAML would make 2026-12-05 a date object; the leg gets the text, as written."""
+    use(lambda: service(scenarios={"LH400": "cancelled"}))
+    path = tmp_path / "trip.yaml"
+    path.write_text(f"itinerary:\n  - flight_number: LH400\n    date: {DAY}\n", "utf-8")
+    result = invoke("assess", str(path), "--json")
+    assert result.exit_code == 0
+    [leg] = json.loads(result.stdout)["statuses"]["items"]
+    assert (leg["query"]["date"], leg["flight"]["status"]) == (DAY, "cancelled")
 
 
 def test_chat_answers_until_exit() -> None:
@@ -432,3 +660,124 @@ def test_chat_answers_until_exit() -> None:
     result = CliRunner().invoke(cli.app, ["chat"], input="which providers are up?\nexit\n")
     assert result.exit_code == 0
     assert "agent>" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "chat"])
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        pytest.param("nonsense:xyz", "Unknown chat model 'nonsense:xyz': use", id="provider"),
+        pytest.param("xyz", "Unknown chat model 'xyz': use 'provider:model'", id="no-provider"),
+        pytest.param(
+            "mistralai:foo",
+            "The provider package for chat model 'mistralai:foo' is not installed",
+            id="package",
+            marks=pytest.mark.skipif(
+                find_spec("langchain_mistralai") is not None, reason="langchain-mistralai is here"
+            ),
+        ),
+        pytest.param(
+            "openai:gpt-4.1-mini",
+            "Chat model 'openai:gpt-4.1-mini' cannot start (OpenAIError): set OPENAI_API_KEY, "
+            "or unset FLIGHT_AGENT_MODEL to use the offline model.",
+            id="key",
+            marks=pytest.mark.skipif(
+                find_spec("langchain_openai") is None, reason="needs langchain-openai"
+            ),
+        ),
+    ],
+)
+def test_a_model_that_cannot_start_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str, model: str, message: str
+) -> None:
+    """FLIGHT_AGENT_MODEL names a model that cannot be built: why and how to fix it, before
+    any other output."""
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("FLIGHT_AGENT_MODEL", model)
+    for key in ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    assert one_line_error(invoke(command, stdin="hello\n")).startswith(message)
+
+
+@pytest.fixture
+def defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The CLI's own service, from an environment with no provider key and no Redis."""
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in (
+        "FLIGHTAWARE_API_KEY",
+        "AERODATABOX_API_KEY",
+        "AVIATIONSTACK_API_KEY",
+        "REDIS_URL",
+        "FLIGHT_AGENT_MOCK_SEED",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.usefixtures("defaults")
+def test_scenarios_lists_the_flights_disrupted_the_same_way_every_day() -> None:
+    """A table to try the other commands on; --json gives the pinned numbers."""
+    table = invoke("scenarios")
+    assert table.exit_code == 0
+    text = " ".join(table.stdout.split())
+    assert "BA117 LHR-JFK major delay 3 h 30 late" in text
+    assert "QR1 DOH-LHR diverted diverted to London Stansted (STN)" in text
+    assert "BA9999 - not found" in text
+    entries = {entry["flight"]: entry for entry in json.loads(invoke("scenarios", "--json").stdout)}
+    assert " ".join(entries) == "BA117 AA1830 LH400 BA456 AF1080 QR1 BA1440 BA9999"
+    ba117, qr1, ba9999 = entries["BA117"], entries["QR1"], entries["BA9999"]
+    assert (ba117["route"], ba117["scenario"], ba117["delay_minutes"]) == (
+        "LHR-JFK",
+        "major_delay",
+        210,
+    )
+    assert (qr1["diverted_to"], ba9999["route"], ba9999["scenario"]) == ("STN", None, "not_found")
+
+
+@pytest.mark.usefixtures("defaults")
+def test_status_on_the_embedded_defaults_shows_the_showcase() -> None:
+    """Without keys, BA117 is 3 h 30 late and LH400 cancelled, as `scenarios` says."""
+    result = invoke("status", "BA117", "LH400", "--date", DAY, "--json")
+    assert result.exit_code == 0
+    ba117, lh400 = (payload["flight"] for payload in json.loads(result.stdout))
+    assert (ba117["departure_delay_minutes"], ba117["source"]) == (210, "Simulated")
+    assert lh400["status"] == "cancelled"
+
+
+@pytest.mark.usefixtures("defaults")
+def test_watch_with_speed_replays_the_day_to_the_first_change_within_seconds() -> None:
+    """At 600x BA1440's gate change, 10 simulated minutes into the replay, comes in a second."""
+    started = time.monotonic()
+    args = ["BA1440", "--date", DAY, "--speed", "600", "--max-events", "1", "--timeout", "20"]
+    result = invoke("watch", *args)
+    assert result.exit_code == 0
+    notes = " ".join(result.stderr.split())
+    assert f"Replaying simulated time 600x faster from {DAY}" in notes
+    assert "60 min before the first departure" in notes
+    assert f"Watching BA1440 LHR->EDI {DAY}: SCHEDULED" in notes
+    [line] = result.stdout.strip().splitlines()
+    assert re.fullmatch(rf"\d\d:1\d:\d\dZ BA1440 {DAY}: departure gate \w+ \(was \w+\)", line)
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.usefixtures("defaults")
+@pytest.mark.parametrize(
+    ("env", "speed", "message"),
+    [
+        pytest.param(
+            {"AERODATABOX_API_KEY": "a-key"},
+            "60",
+            "--speed replays simulated flights and cannot speed up live data: "
+            "unset AERODATABOX_API_KEY or leave out --speed.",
+            id="live-key",
+        ),
+        pytest.param({}, "0.5", "Invalid value for '--speed'", id="slower-than-real-time"),
+    ],
+)
+def test_watch_with_speed_refuses_live_data_and_slow_motion(
+    env: dict[str, str], speed: str, message: str
+) -> None:
+    """--speed needs simulated data and a speed of at least 1: exit 2, nothing watched."""
+    result = invoke("watch", "BA117", "--speed", speed, env=env)
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert result.stdout == ""

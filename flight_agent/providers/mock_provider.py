@@ -8,12 +8,15 @@ QF1 SYD-SIN-LHR ...) fly their real routes; other numbers get a plausible genera
 Flight numbers 9900-9999 of any carrier never exist (the answer is None), for "not found"
 demos.
 
-Named scenarios (``Scenario``) can be pinned per designator; the rest are drawn from weights
-(mostly on time). Fault-injection knobs (``error_rate``, ``fail_next``, ``latency``,
-``add_outage``, ``stall_rate``) make failover, timeout and hedging behaviour reproducible.
+The showcase flights (``simulation.showcase``: BA117 3 h 30 late, LH400 cancelled, QR1 diverted
+...) are disrupted the same way on every date; other flights draw a named scenario (``Scenario``)
+per date from weights (mostly on time). ``scenarios`` pins a scenario, or a ``ScenarioPin`` with
+exact numbers, per designator, replacing its showcase pin. Fault-injection knobs
+(``error_rate``, ``fail_next``, ``latency``, ``add_outage``, ``stall_rate``) make failover,
+timeout and hedging behaviour reproducible.
 
 Example:
-    >>> provider = MockFlightDataProvider(scenarios={"BA117": "major_delay"})
+    >>> provider = MockFlightDataProvider(scenarios={"BA178": "major_delay"})
     >>> provider.fail_next(1)  # the next call raises ProviderUnavailableError
 """
 
@@ -31,11 +34,11 @@ from flight_agent.models import FlightStatusData, ScheduledFlight
 from flight_agent.providers.interfaces import FlightDataProvider
 from flight_agent.providers.mapping import choose_leg
 from flight_agent.providers.simulation.faults import FaultInjector, LatencySpec, lognormal_latency
-from flight_agent.providers.simulation.scenarios import Scenario
+from flight_agent.providers.simulation.scenarios import Scenario, ScenarioLike, ScenarioPin
 from flight_agent.providers.simulation.simulator import FlightSimulator
 from flight_agent.providers.simulation.timeline import Leg, render_leg
 
-__all__ = ["MockFlightDataProvider", "Scenario", "lognormal_latency"]
+__all__ = ["MockFlightDataProvider", "Scenario", "ScenarioPin", "lognormal_latency"]
 
 HISTORY_DAYS = 30
 FUTURE_DAYS = 330
@@ -51,7 +54,8 @@ class MockFlightDataProvider(FlightDataProvider):
         seed: Selects one simulated world (flights, scenarios and fault draws).
         clock: Time source: flight progress, outage windows, metrics.
         scenarios: Designator (any accepted form, e.g. 'BA117' or 'BAW117') to a
-            ``Scenario`` or its value ('late_inbound'), applied on every date.
+            ``Scenario``, its value ('late_inbound') or a ``ScenarioPin``, applied on every
+            date; it replaces the designator's showcase pin, if any.
         error_rate: Probability that a call raises ``ProviderUnavailableError``.
         latency: Seconds added to every call, or a callable ``(random.Random) -> float``
             such as ``lognormal_latency(0.1, 0.35)``.
@@ -76,7 +80,7 @@ class MockFlightDataProvider(FlightDataProvider):
         *,
         seed: int = 0,
         clock: Clock = SYSTEM_CLOCK,
-        scenarios: Mapping[str, Scenario | str] | None = None,
+        scenarios: Mapping[str, ScenarioLike] | None = None,
         error_rate: float = 0.0,
         latency: LatencySpec = 0.0,
         stall_rate: float = 0.0,
@@ -101,11 +105,13 @@ class MockFlightDataProvider(FlightDataProvider):
         """The simulation answers from 30 days back to 330 days ahead."""
         return today - timedelta(days=HISTORY_DAYS), today + timedelta(days=FUTURE_DAYS)
 
-    def set_scenario(self, ident: str, scenario: Scenario | str | None) -> None:
-        """Pin a scenario on a designator for every date (None returns it to the draw).
+    def set_scenario(self, ident: str, scenario: ScenarioLike | None) -> None:
+        """Pin a scenario on a designator for every date (None returns it to the default
+        world: its showcase pin, else the draw).
 
         Raises:
-            InvalidFlightQueryError: The designator is malformed.
+            InvalidFlightQueryError: The designator is malformed, or a pin's alternate is not
+                an airport.
             ValueError: The scenario name is unknown.
         """
         self.simulator.set_scenario(ident, scenario)

@@ -2,7 +2,9 @@
 
 Real providers are built for every key that is set, in the order AeroAPI > AeroDataBox >
 AviationStack (their default priorities). The simulated provider joins when asked for, or on its
-own when no key is set, so the toolkit always answers; the log says which data is simulated.
+own when no key is set, so the toolkit always answers; the log says which data is simulated. Its
+world includes the showcase flights (``flight-agent scenarios``), so the tools, the CLI, the MCP
+server and the graphs on the embedded defaults show them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,26 @@ from flight_agent.settings import Settings
 logger = logging.getLogger(__name__)
 
 SIMULATED_PROVIDER_NAME = "Simulated"
+
+KEY_VARIABLES = ("FLIGHTAWARE_API_KEY", "AERODATABOX_API_KEY", "AVIATIONSTACK_API_KEY")
+"""The environment variables that hold provider keys, in priority order."""
+
+
+def configured_keys(settings: Settings) -> list[str]:
+    """The names of the provider keys that are set (never their values)."""
+    keys = (
+        settings.flightaware_api_key,
+        settings.aerodatabox_api_key,
+        settings.aviationstack_api_key,
+    )
+    return [name for name, key in zip(KEY_VARIABLES, keys, strict=True) if Settings.secret(key)]
+
+
+def simulated_provider(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> MockFlightDataProvider:
+    """The simulated provider: the seed's world with the showcase flights, lowest priority."""
+    return MockFlightDataProvider(
+        SIMULATED_PROVIDER_NAME, 0, seed=settings.flight_agent_mock_seed, clock=clock
+    )
 
 
 def build_providers(
@@ -61,12 +83,8 @@ def build_providers(
             )
         else:
             logger.warning(
-                "no provider key is set (FLIGHTAWARE_API_KEY, AERODATABOX_API_KEY, "
-                "AVIATIONSTACK_API_KEY): every answer comes from the simulated provider"
+                "no provider key is set (%s): every answer comes from the simulated provider",
+                ", ".join(KEY_VARIABLES),
             )
-        providers.append(
-            MockFlightDataProvider(
-                SIMULATED_PROVIDER_NAME, 0, seed=settings.flight_agent_mock_seed, clock=clock
-            )
-        )
+        providers.append(simulated_provider(settings, clock))
     return providers

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from langchain_core.language_models import FakeListChatModel
+from pydantic import BaseModel, ValidationError
 
 from flight_agent.settings import Settings
 from graphs.models import ModelSelectionError, select_model
@@ -78,3 +80,64 @@ def test_the_real_init_chat_model_rejects_an_unknown_provider() -> None:
     """Through the installed LangChain, an unknown provider is the same clear error."""
     with pytest.raises(ModelSelectionError, match="Unknown chat model 'nosuch:model'"):
         select_model("nosuch:model")
+
+
+SECRET = "sk-test-not-a-real-key"
+
+
+class OpenAIError(Exception):
+    """Stands in for ``openai.OpenAIError``, which ``ChatOpenAI`` raises without a key."""
+
+
+class ProviderSettings(BaseModel):
+    """A provider class whose settings pydantic validates (as most LangChain models do)."""
+
+    api_key: int
+
+
+def rejected_settings() -> ValidationError:
+    try:
+        ProviderSettings.model_validate({"api_key": SECRET})
+    except ValidationError as error:
+        return error
+    raise AssertionError("the settings were accepted")
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        pytest.param(lambda: OpenAIError(f"Incorrect API key provided: {SECRET}"), id="client"),
+        pytest.param(rejected_settings, id="settings"),
+    ],
+)
+def test_a_model_that_cannot_start_names_the_key_and_never_echoes_it(
+    monkeypatch: pytest.MonkeyPatch, refusal: Callable[[], Exception]
+) -> None:
+    """No key or a bad one: the message says what to set and leaves out the error's own text."""
+    fake_langchain(monkeypatch, refusal())
+    with pytest.raises(ModelSelectionError) as caught:
+        select_model("openai:gpt-4.1-mini")
+    message = str(caught.value)
+    assert message.startswith("Chat model 'openai:gpt-4.1-mini' cannot start")
+    assert "set OPENAI_API_KEY, or unset FLIGHT_AGENT_MODEL to use the offline model" in message
+    assert SECRET not in message
+
+
+def test_a_provider_without_a_known_key_variable_gets_a_general_hint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Outside the llm extra's providers the message cannot name the variable."""
+    fake_langchain(monkeypatch, rejected_settings())
+    with pytest.raises(ModelSelectionError, match="set the provider's API key"):
+        select_model("groq:llama-3.3-70b")
+
+
+def test_the_real_openai_model_without_a_key_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Through the installed langchain-openai: no OPENAI_API_KEY, no model, one clear line."""
+    pytest.importorskip("langchain_openai")
+    for name in ("OPENAI_API_KEY", "OPENAI_ADMIN_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ModelSelectionError, match=r"cannot start \(OpenAIError\): set OPENAI"):
+        select_model("openai:gpt-4.1-mini")

@@ -10,6 +10,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from flight_agent.models import FlightStatus, FlightStatusData
 from flight_agent.providers.mock_provider import (
     MockFlightDataProvider,
     Scenario,
+    ScenarioPin,
     lognormal_latency,
 )
 from flight_agent.providers.simulation.fleet import WIDEBODY_TYPES
@@ -400,12 +402,16 @@ async def test_scenarios_accept_string_values_and_any_designator_form(clock: Fak
         provider.set_scenario("not a flight", Scenario.ON_TIME)
 
 
-async def test_set_scenario_none_returns_to_the_drawn_scenario(clock: FakeClock) -> None:
-    """Clearing a pinned scenario restores the seed's own draw."""
-    plain = await status(MockFlightDataProvider(clock=clock))
-    provider = with_scenario(clock, Scenario.CANCELLED)
-    provider.set_scenario("BA117", None)
-    assert without_fetched_at(await status(provider)) == without_fetched_at(plain)
+@pytest.mark.parametrize(
+    "ident",
+    [pytest.param("BA178", id="drawn"), pytest.param("BA117", id="showcase")],
+)
+async def test_set_scenario_none_returns_to_the_default_world(clock: FakeClock, ident: str) -> None:
+    """Clearing a pinned scenario restores the seed's own draw, or a showcase flight's pin."""
+    plain = await status(MockFlightDataProvider(clock=clock), ident)
+    provider = MockFlightDataProvider(clock=clock, scenarios={ident: Scenario.CANCELLED})
+    provider.set_scenario(ident, None)
+    assert without_fetched_at(await status(provider, ident)) == without_fetched_at(plain)
 
 
 def test_scenario_values_are_the_documented_names() -> None:
@@ -437,6 +443,83 @@ def test_unassigned_scenarios_are_mostly_on_time(provider: MockFlightDataProvide
     assert all(
         share[s] < 0.06 for s in Scenario if s not in (Scenario.ON_TIME, Scenario.MINOR_DELAY)
     )
+
+
+@pytest.mark.parametrize("day", [date(2026, 11, 29), date(2027, 3, 20), date(2027, 7, 1)], ids=str)
+async def test_a_pinned_delay_is_the_same_on_every_date(day: date) -> None:
+    """A ``ScenarioPin`` with a delay fixes departure and arrival delay, whatever the date."""
+    clock = FakeClock(datetime.combine(day, dt_time(0), UTC))
+    pin = ScenarioPin(Scenario.MAJOR_DELAY, delay_minutes=200)
+    provider = MockFlightDataProvider(clock=clock, scenarios={"UA901": pin})
+    record = await status(provider, "UA901", day)
+    assert (record.departure_delay_minutes, record.arrival_delay_minutes) == (200, 200)
+    assert minutes(record.scheduled_out, record.estimated_out) == 200
+
+
+async def test_a_pinned_late_inbound_delay_is_what_the_late_aircraft_causes(
+    clock: FakeClock,
+) -> None:
+    """The inbound lands so late that the minimum turn puts the departure 60 min late."""
+    pin = ScenarioPin(Scenario.LATE_INBOUND, delay_minutes=60)
+    provider = MockFlightDataProvider(clock=clock, scenarios={"BA1440": pin})
+    record = await status(provider, "BA1440")
+    assert record.departure_delay_minutes == 60
+    assert record.inbound_flight_id is not None
+    inbound = await provider.get_flight_by_id(record.inbound_flight_id)
+    assert inbound is not None
+    assert inbound.estimated_in is not None
+    assert record.estimated_out == inbound.estimated_in + timedelta(minutes=45)
+
+
+async def test_a_pinned_alternate_is_where_the_diversion_lands(clock: FakeClock) -> None:
+    """A diversion pinned to Luton lands there on every date."""
+    pin = ScenarioPin(Scenario.DIVERTED, diverted_to="LTN")
+    provider = MockFlightDataProvider(clock=clock, scenarios={"BA178": pin})
+    for day in (DAY, DAY + timedelta(days=1)):
+        clock.set(datetime.combine(day + timedelta(days=1), dt_time(12), UTC))
+        record = await status(provider, "BA178", day)
+        assert record.diverted_to is not None
+        assert record.diverted_to.code == "LTN"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(
+            lambda: ScenarioPin(Scenario.MAJOR_DELAY, delay_minutes=30),
+            "major_delay delay lies in 180 or more",
+            id="major-too-short",
+        ),
+        pytest.param(
+            lambda: ScenarioPin(Scenario.EARLY_DEPARTURE, delay_minutes=5),
+            "early_departure delay lies in -10 or fewer",
+            id="early-but-late",
+        ),
+        pytest.param(
+            lambda: ScenarioPin(Scenario.CANCELLED, delay_minutes=10),
+            "cancelled flight takes no pinned delay",
+            id="cancelled-delay",
+        ),
+        pytest.param(
+            lambda: ScenarioPin(Scenario.ON_TIME, diverted_to="STN"),
+            "only a diverted flight takes an alternate",
+            id="alternate-not-diverted",
+        ),
+    ],
+)
+def test_a_pin_that_contradicts_its_scenario_is_refused(
+    make: Callable[[], ScenarioPin], message: str
+) -> None:
+    """Numbers outside the scenario's band, or on a scenario without them, are errors."""
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_a_pin_to_an_unknown_alternate_is_refused(clock: FakeClock) -> None:
+    """The alternate must be an airport."""
+    provider = MockFlightDataProvider(clock=clock)
+    with pytest.raises(InvalidFlightQueryError, match="Unknown airport code 'XQX'"):
+        provider.set_scenario("BA178", ScenarioPin(Scenario.DIVERTED, diverted_to="XQX"))
 
 
 # --- inbound aircraft ---------------------------------------------------------------------

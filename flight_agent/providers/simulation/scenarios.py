@@ -1,13 +1,15 @@
-"""Named disruption scenarios, their default weights and the delays each one produces.
+"""Named disruption scenarios, their default weights, the delays each one produces, and pins.
 
-Numbers follow IROPS.md section 1: "on time" is under 15 minutes late; a minor delay is
-15-44 minutes; a major delay is 3 hours or more (the EU261 compensation band); an early
-departure leaves at least 10 minutes ahead of schedule.
+"On time" is under 15 minutes late; a minor delay is 15-44 minutes; a major delay is 3 hours or
+more (the EU261 compensation band); an early departure leaves at least 10 minutes ahead of
+schedule. A ``ScenarioPin`` assigns a scenario to a flight for every date and can fix the numbers
+it would otherwise draw per date (the delay, the alternate of a diversion).
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -39,6 +41,75 @@ SCENARIO_WEIGHTS: dict[Scenario, float] = {
     Scenario.UNKNOWN: 0.01,
 }
 """How often each scenario is drawn for a flight without an assigned one."""
+
+
+DELAY_BANDS: dict[Scenario, tuple[int | None, int | None]] = {
+    Scenario.ON_TIME: (-9, 14),
+    Scenario.GATE_CHANGE: (-9, 14),
+    Scenario.TERMINAL_CHANGE: (-9, 14),
+    Scenario.MINOR_DELAY: (15, 44),
+    Scenario.MAJOR_DELAY: (180, None),
+    Scenario.EARLY_DEPARTURE: (None, -10),
+    Scenario.LATE_INBOUND: (15, None),
+}
+"""Delay minutes (lowest, highest; None: open) a pinned delay must keep to, per scenario."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioPin:
+    """A scenario a flight has on every date, with numbers fixed that would otherwise be drawn.
+
+    Attributes:
+        scenario: What happens to the flight.
+        delay_minutes: The gate departure and arrival delay (negative when early), for the
+            scenarios of ``DELAY_BANDS``; for a late inbound, the delay the late aircraft
+            causes. None: drawn per date.
+        diverted_to: IATA code of the airport a diverted flight lands at; None: drawn per date
+            among the three nearest alternates.
+
+    Raises:
+        ValueError: A delay on a scenario without a band or outside its band; an alternate on
+            a scenario other than ``diverted``.
+    """
+
+    scenario: Scenario
+    delay_minutes: int | None = None
+    diverted_to: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.delay_minutes is not None:
+            band = DELAY_BANDS.get(self.scenario)
+            if band is None:
+                raise ValueError(f"a {self.scenario} flight takes no pinned delay")
+            low, high = band
+            if (low is not None and self.delay_minutes < low) or (
+                high is not None and self.delay_minutes > high
+            ):
+                raise ValueError(
+                    f"a {self.scenario} delay lies in {_band_text(low, high)} minutes, "
+                    f"got {self.delay_minutes}"
+                )
+        if self.diverted_to is not None and self.scenario is not Scenario.DIVERTED:
+            raise ValueError(f"only a diverted flight takes an alternate, not {self.scenario}")
+
+
+def _band_text(low: int | None, high: int | None) -> str:
+    if low is None:
+        return f"{high} or fewer"
+    return f"{low} or more" if high is None else f"{low} to {high}"
+
+
+ScenarioLike = Scenario | str | ScenarioPin
+"""What a flight can be assigned: a scenario, its value ('major_delay') or a pin."""
+
+
+def as_pin(value: ScenarioLike) -> ScenarioPin:
+    """A pin for any accepted form: a ``ScenarioPin`` as is, a scenario with nothing fixed.
+
+    Raises:
+        ValueError: The text names no scenario.
+    """
+    return value if isinstance(value, ScenarioPin) else ScenarioPin(as_scenario(value))
 
 
 def as_scenario(value: Scenario | str) -> Scenario:

@@ -2,8 +2,9 @@
 
 Everything is a pure function of the seed, the designator and the date, so two providers with
 the same seed agree and a flight looks the same on every call; only ``render_leg`` depends on
-the clock. Static attributes (aircraft, registration, gates) come from one random stream and
-scenario effects from another, so assigning a scenario never changes the aircraft.
+the clock. A flight's scenario is pinned (the showcase flights, or the caller's choice) or drawn
+per flight and date. Static attributes (aircraft, registration, gates) come from one random
+stream and scenario effects from another, so assigning a scenario never changes the aircraft.
 
 Provider flight ids read ``BA117-20261129-MOCK`` (first leg), ``QF1-20261129-MOCK-L2`` (a later
 leg) and ``BA117-20261129-MOCK-INBOUND`` (the aircraft's previous flight into the origin).
@@ -38,12 +39,15 @@ from flight_agent.providers.simulation.routes import (
 )
 from flight_agent.providers.simulation.scenarios import (
     Scenario,
+    ScenarioLike,
+    ScenarioPin,
     arrival_delay,
-    as_scenario,
+    as_pin,
     departure_delay,
     draw_scenario,
 )
 from flight_agent.providers.simulation.seeding import stable_rng
+from flight_agent.providers.simulation.showcase import showcase_pins
 from flight_agent.providers.simulation.timeline import TAXI_IN, TAXI_OUT, GateChange, Leg
 
 GATE_CHANGE_LEAD = timedelta(minutes=50)
@@ -94,47 +98,61 @@ def _inbound_origins(home: str, widebody: bool) -> tuple[str, ...]:
 
 
 class FlightSimulator:
-    """Deterministic flights for one seed, with per-flight scenario overrides.
+    """Deterministic flights for one seed: the showcase pinned, other scenarios drawn.
 
     Args:
         seed: Selects one simulated world; the same seed always gives the same flights.
-        scenarios: Designator (any accepted form) to scenario, for every date.
+        scenarios: Designator (any accepted form) to a scenario or a ``ScenarioPin``, for
+            every date; it replaces the designator's showcase pin, if any.
     """
 
-    def __init__(
-        self, seed: int = 0, scenarios: Mapping[str, Scenario | str] | None = None
-    ) -> None:
+    def __init__(self, seed: int = 0, scenarios: Mapping[str, ScenarioLike] | None = None) -> None:
         self.seed = seed
-        self._scenarios: dict[str, Scenario] = {}
+        self._pins: dict[str, ScenarioPin] = dict(showcase_pins())
         for ident, scenario in (scenarios or {}).items():
             self.set_scenario(ident, scenario)
 
-    def set_scenario(self, ident: str, scenario: Scenario | str | None) -> None:
-        """Assign a scenario to a designator on every date; None returns it to the draw.
+    def set_scenario(self, ident: str, scenario: ScenarioLike | None) -> None:
+        """Pin a scenario on a designator for every date; None returns it to the default
+        world (its showcase pin, else the draw).
 
         Raises:
-            InvalidFlightQueryError: The designator is malformed.
+            InvalidFlightQueryError: The designator is malformed, or a pin's alternate is not
+                an airport.
             ValueError: The scenario name is unknown.
         """
         key = FlightDesignator.parse(ident).flight_id
         if scenario is None:
-            self._scenarios.pop(key, None)
-        else:
-            self._scenarios[key] = as_scenario(scenario)
+            default = showcase_pins().get(key)
+            if default is None:
+                self._pins.pop(key, None)
+            else:
+                self._pins[key] = default
+            return
+        pin = as_pin(scenario)
+        if pin.diverted_to is not None:
+            airport(pin.diverted_to)  # an unknown alternate fails here, not at the next lookup
+        self._pins[key] = pin
 
     def scenario_for(self, designator: FlightDesignator, day: date) -> Scenario:
-        """The assigned scenario, else one drawn from the weights for that flight and day."""
-        assigned = self._scenarios.get(designator.flight_id)
-        if assigned is not None:
-            return assigned
-        return draw_scenario(stable_rng(self.seed, "scenario", designator.flight_id, day))
+        """The pinned scenario, else one drawn from the weights for that flight and day."""
+        return self._pin_for(designator, day).scenario
+
+    def _pin_for(self, designator: FlightDesignator, day: date) -> ScenarioPin:
+        pinned = self._pins.get(designator.flight_id)
+        if pinned is not None:
+            return pinned
+        return ScenarioPin(
+            draw_scenario(stable_rng(self.seed, "scenario", designator.flight_id, day))
+        )
 
     def legs(self, designator: FlightDesignator, day: date) -> list[Leg] | None:
         """Every leg the designator flies on its local departure date; None if it never flies."""
         route = route_for(self.seed, designator)
         if route is None:
             return None
-        scenario = self.scenario_for(designator, day)
+        pin = self._pin_for(designator, day)
+        scenario = pin.scenario
         static = stable_rng(self.seed, "flight", designator.flight_id, day)
         effects = stable_rng(self.seed, "effects", designator.flight_id, day, scenario)
         carrier = carrier_code(designator)
@@ -148,7 +166,7 @@ class FlightSimulator:
             leg = self._static_leg(designator, day, index, route_leg, legs, aircraft, tail, static)
             leg = replace(leg, codeshares=shares)
             if index == 1:
-                leg = self._first_leg_effects(leg, scenario, effects)
+                leg = self._first_leg_effects(leg, pin, effects)
             else:
                 leg = self._later_leg_effects(leg, legs[-1], scenario, effects)
             legs.append(leg)
@@ -159,8 +177,8 @@ class FlightSimulator:
         legs = self.legs(designator, day)
         if not legs:
             return None
-        late = self.scenario_for(designator, day) is Scenario.LATE_INBOUND
-        return self._inbound(legs[0], late)
+        late = legs[0].scenario is Scenario.LATE_INBOUND
+        return self._inbound(legs[0], late, self._pin_for(designator, day).delay_minutes)
 
     def by_id(self, provider_flight_id: str) -> Leg | None:
         """The leg a mock flight id names; None for malformed ids and unknown flights."""
@@ -244,21 +262,27 @@ class FlightSimulator:
             baggage_claim=str(rng.randint(1, 12)),
         )
 
-    def _first_leg_effects(self, leg: Leg, scenario: Scenario, rng: random.Random) -> Leg:
+    def _first_leg_effects(self, leg: Leg, pin: ScenarioPin, rng: random.Random) -> Leg:
         """Apply the day's scenario: delays, diversion alternate, gate or terminal change."""
+        scenario = pin.scenario
         if scenario is Scenario.LATE_INBOUND:
-            inbound = self._inbound(leg, late=True)
+            inbound = self._inbound(leg, True, pin.delay_minutes)
             turn = timedelta(minutes=fleet.min_turn_minutes(leg.aircraft_type))
             ready = inbound.estimated_in + turn
             departure = round((ready - leg.scheduled_out).total_seconds() / 60)
         else:
-            departure = departure_delay(scenario, rng)
-        arrival = arrival_delay(scenario, departure, _airborne_minutes(leg), rng)
+            pinned = pin.delay_minutes
+            departure = departure_delay(scenario, rng) if pinned is None else pinned
+        arrival = (
+            arrival_delay(scenario, departure, _airborne_minutes(leg), rng)
+            if pin.delay_minutes is None
+            else pin.delay_minutes
+        )
         leg = replace(leg, scenario=scenario, departure_delay=departure, arrival_delay=arrival)
         origin = leg.origin.iata or ""
         if scenario is Scenario.DIVERTED:
             options = nearest_alternates(leg.destination, exclude=(origin,))
-            return replace(leg, diverted_to=airport(rng.choice(options)))
+            return replace(leg, diverted_to=airport(pin.diverted_to or rng.choice(options)))
         if scenario is Scenario.GATE_CHANGE:
             gate = gates.other_gate(origin, leg.terminal_origin, leg.gate_origin, rng)
             at = leg.scheduled_out - GATE_CHANGE_LEAD
@@ -289,12 +313,12 @@ class FlightSimulator:
         arrival = arrival_delay(label, departure, _airborne_minutes(leg), rng)
         return replace(leg, scenario=label, departure_delay=departure, arrival_delay=arrival)
 
-    def _inbound(self, leg: Leg, late: bool) -> Leg:
+    def _inbound(self, leg: Leg, late: bool, knock_on: int | None = None) -> Leg:
         """The aircraft's previous flight, arriving at ``leg``'s origin before it departs.
 
         On time it lands with 10-30 minutes to spare beyond the minimum turn. Late, it arrives
-        30-120 minutes after that, so the outbound's estimated out is its estimated in plus
-        the minimum turn.
+        ``knock_on`` minutes after that (30-120 drawn per date when None), so the outbound's
+        estimated out is its estimated in plus the minimum turn.
         """
         designator = leg.designator
         rng = stable_rng(self.seed, "inbound", designator.flight_id, leg.flight_date)
@@ -307,7 +331,8 @@ class FlightSimulator:
         block = timedelta(minutes=block_minutes(distance_km(origin, leg.origin)))
         number = rng.randint(1000, 8999)
         if late:
-            delay = spare + 5 * rng.randint(6, 24)
+            drawn = 5 * rng.randint(6, 24)  # drawn even when pinned: later draws stay put
+            delay = spare + (drawn if knock_on is None else knock_on)
             departure, arrival = delay, delay
             scenario = Scenario.MAJOR_DELAY if delay >= 180 else Scenario.MINOR_DELAY
         else:
