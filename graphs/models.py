@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.settings import Settings
-from graphs.offline_model import OfflineChatModel
+from graphs.offline.model import OfflineChatModel
 
 OFFLINE = "offline"
 """The model name that selects ``OfflineChatModel`` explicitly."""

@@ -23,9 +23,10 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.models import FlightStatusData
 
 MAX_SHARED_FIELD_SETS = 1024
-"""At most this many distinct sets of field names are shared (records rarely have 10)."""
+"""At most this many distinct sets of field names are kept for sharing, the most recently used
+(a provider's records rarely have 10; a long-lived process sees more over time)."""
 
-_shared_field_sets: dict[frozenset[str], set[str]] = {}
+_shared_field_sets: OrderedDict[frozenset[str], set[str]] = OrderedDict()
 _FIELD_NAMES = tuple(FlightStatusData.model_fields)
 
 Packed = tuple[tuple[object, ...] | None, set[str] | None, datetime, datetime, datetime]
@@ -41,8 +42,10 @@ def _shared_names(record: FlightStatusData) -> set[str]:
     shared = _shared_field_sets.get(key)
     if shared is None:
         if len(_shared_field_sets) >= MAX_SHARED_FIELD_SETS:
-            return names
+            _shared_field_sets.popitem(last=False)  # records holding it keep their copy
         shared = _shared_field_sets[key] = set(key)
+    else:
+        _shared_field_sets.move_to_end(key)
     return shared
 
 

@@ -1,4 +1,5 @@
-"""Flight monitoring building blocks: change detection, debounce, poll schedule, store, feed.
+"""Flight monitoring: the monitor loop (``FlightMonitor``) and its parts: change detection,
+debounce, poll schedule, watch store, change feed.
 
 One poll of one watched flight, as a service would run it::
 
@@ -21,6 +22,7 @@ from flight_agent.monitoring.changes import (
 )
 from flight_agent.monitoring.debounce import DEFAULT_CONFIRM_AFTER, CancellationDebouncer
 from flight_agent.monitoring.events import ChangeCallback, ChangeFeed, Subscription
+from flight_agent.monitoring.monitor import FlightMonitor
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
 from flight_agent.monitoring.watchlist import MemoryWatchStore, RedisWatchStore, WatchStore
@@ -33,6 +35,7 @@ __all__ = [
     "ChangeKind",
     "ChangeValue",
     "FlightChange",
+    "FlightMonitor",
     "MemoryWatchStore",
     "PollSchedule",
     "RedisWatchStore",

@@ -27,7 +27,7 @@ from flight_agent.errors import (
 from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries, schedule_window
 from flight_agent.irops import NasStatus, parse_nas_status
 from flight_agent.models import Attempt, FlightStatusData, ScheduledFlight
-from flight_agent.monitoring import ChangeCallback, Subscription, WatchState
+from flight_agent.monitoring import ChangeCallback, FlightMonitor, Subscription, WatchState
 from flight_agent.providers.failover_config import FailoverConfig
 from flight_agent.providers.failover_manager import FailoverManager
 from flight_agent.providers.interfaces import (
@@ -38,7 +38,6 @@ from flight_agent.providers.interfaces import (
 )
 from flight_agent.providers.metrics import outcome_of
 from flight_agent.resilience.shared_state import SharedBreakerState
-from flight_agent.services.flight_monitor import FlightMonitor
 from flight_agent.services.provider_factory import build_providers
 from flight_agent.services.status_lookup import StatusLookup
 from flight_agent.settings import Settings

@@ -13,7 +13,7 @@ from functools import partial
 import pytest
 from typer.testing import CliRunner
 
-from flight_agent import cli
+from flight_agent.apps.cli import commands as cli
 from flight_agent.clock import FakeClock
 from flight_agent.irops import ConnectionRisk
 from graphs import demo

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from flight_agent.settings import Settings
 from graphs.models import ModelSelectionError, select_model
-from graphs.offline_model import OfflineChatModel
+from graphs.offline.model import OfflineChatModel
 
 
 def fake_langchain(monkeypatch: pytest.MonkeyPatch, outcome: Exception | None = None) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from flight_agent.airports import find_airport
-from graphs.intents import FlightMention, Intent, Request, find_flights, read_request
+from graphs.offline.intents import FlightMention, Intent, Request, find_flights, read_request
 from tools.payloads import (
     BatchStatusResult,
     ConnectionResult,

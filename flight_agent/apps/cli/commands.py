@@ -31,8 +31,8 @@ from rich.progress import Progress
 from rich.text import Text
 
 import flight_agent
-from flight_agent import cli_agent, cli_render, cli_scenarios, cli_speed, cli_watch
-from flight_agent.cli_common import (
+from flight_agent.apps.cli import agent, render, replay, showcase, watching
+from flight_agent.apps.cli.common import (
     DateOption,
     JsonOption,
     OriginOption,
@@ -49,8 +49,8 @@ from flight_agent.cli_common import (
     sort_out,
     stderr,
 )
+from flight_agent.apps.mcp_server import InsecureBindError, build_mcp_server
 from flight_agent.errors import FlightDataError
-from flight_agent.mcp_server import InsecureBindError, build_mcp_server
 from flight_agent.monitoring import FlightChange
 from flight_agent.providers.interfaces import ProviderHealth
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
@@ -126,7 +126,7 @@ def run(
     ] = False,
 ) -> None:
     """The IROPS agent over a disrupted itinerary on simulated data (the primary provider down)."""
-    cli_agent.run_demo_command(approve=not reject)
+    agent.run_demo_command(approve=not reject)
 
 
 @app.command()
@@ -134,7 +134,7 @@ def chat(
     thread: Annotated[str, typer.Option(help="Conversation id; one memory per id.")] = "cli",
 ) -> None:
     """Talk to the IROPS chat agent (offline model unless FLIGHT_AGENT_MODEL is set)."""
-    cli_agent.chat_loop(thread)
+    agent.chat_loop(thread)
 
 
 @app.command()
@@ -143,13 +143,13 @@ def assess(
     as_json: JsonOption = False,
 ) -> None:
     """Disruptions, connections and passenger rights of a booking (no model involved)."""
-    trip = cli_agent.read_itinerary(path)
+    trip = agent.read_itinerary(path)
 
-    async def main() -> cli_agent.AssessResult:
+    async def main() -> agent.AssessResult:
         async with open_service() as service:
-            return await cli_agent.assess_itinerary(service, trip)
+            return await agent.assess_itinerary(service, trip)
 
-    raise typer.Exit(cli_agent.show_assessment(run_async(main()), as_json))
+    raise typer.Exit(agent.show_assessment(run_async(main()), as_json))
 
 
 async def _statuses_of(refs: list[FlightRef]) -> list[FlightStatusResult | FlightDataError]:
@@ -170,8 +170,8 @@ def status(
     if as_json:
         print_json([result.model_dump(mode="json") for result in results])
     elif results:
-        console.print(cli_render.status_table(results))
-        for line in cli_render.disruption_lines(results):
+        console.print(render.status_table(results))
+        for line in render.disruption_lines(results):
             console.print(line)
         if any(result.stale for result in results):
             console.print(Text("STALE: every provider failed; showing the last copy.", "yellow"))
@@ -230,8 +230,8 @@ def batch(
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
-        console.print(cli_render.batch_table(result))
-        for line in cli_render.failure_lines(result):
+        console.print(render.batch_table(result))
+        for line in render.failure_lines(result):
             console.print(line)
     raise typer.Exit(exit_code(item.error_kind for item in result.items if item.error_kind))
 
@@ -254,7 +254,7 @@ def health(as_json: JsonOption = False) -> None:
             {**result.model_dump(mode="json"), "probes": PROBES.dump_python(probes, mode="json")}
         )
     else:
-        console.print(cli_render.health_table(result, probes))
+        console.print(render.health_table(result, probes))
     if not any(probe.healthy for probe in probes):
         failures = "; ".join(f"{p.provider}: {p.detail or 'failed'}" for p in probes)
         fail(f"No provider passed its health probe ({failures}).", 3)
@@ -263,11 +263,11 @@ def health(as_json: JsonOption = False) -> None:
 @app.command()
 def scenarios(as_json: JsonOption = False) -> None:
     """The simulated flights disrupted the same way every day, to try the other commands on."""
-    entries = cli_scenarios.showcase(Settings().flight_agent_mock_seed)
+    entries = showcase.showcase(Settings().flight_agent_mock_seed)
     if as_json:
         print_json([entry.model_dump(mode="json") for entry in entries])
     else:
-        console.print(cli_scenarios.showcase_table(entries))
+        console.print(showcase.showcase_table(entries))
 
 
 def print_change(change: FlightChange, as_json: bool) -> None:
@@ -275,7 +275,7 @@ def print_change(change: FlightChange, as_json: bool) -> None:
     if as_json:
         typer.echo(change.model_dump_json())
     else:
-        console.print(cli_render.change_line(change))
+        console.print(render.change_line(change))
 
 
 async def _follow(
@@ -297,7 +297,7 @@ async def _follow(
     await service.start()
     flights = [result.query for result in results]
     try:
-        await cli_watch.follow(service, flights, emit, max_events=max_events, seconds=seconds)
+        await watching.follow(service, flights, emit, max_events=max_events, seconds=seconds)
     except TimeoutError:
         note = f"Stopped after {seconds:g} s, {len(seen)} change(s)."
         stderr.print(Text(note, style="dim"))
@@ -319,12 +319,12 @@ async def _watch(
         if speed is None:
             await _follow(service, results, max_events, seconds, as_json)
             return []
-        start = cli_speed.replay_start((result.flight for result in results), service.clock.now())
-    stderr.print(Text(cli_speed.replay_note(speed, start), style="dim"))
-    async with cli_speed.replay_service(Settings(), speed, start) as replay:
-        results, kinds = sort_out(refs, await lookup_all(replay, refs))
+        start = replay.replay_start((result.flight for result in results), service.clock.now())
+    stderr.print(Text(replay.replay_note(speed, start), style="dim"))
+    async with replay.replay_service(Settings(), speed, start) as replayed:
+        results, kinds = sort_out(refs, await lookup_all(replayed, refs))
         if not kinds:
-            await _follow(replay, results, max_events, seconds, as_json)
+            await _follow(replayed, results, max_events, seconds, as_json)
         return kinds
 
 
@@ -351,7 +351,7 @@ def watch(
     as_json: JsonOption = False,
 ) -> None:
     """Watch flights and print each change as it is detected, until Ctrl-C (--json: JSON lines)."""
-    if speed is not None and (refused := cli_speed.refusal(Settings())):
+    if speed is not None and (refused := replay.refusal(Settings())):
         fail(refused, 2)
     refs = [flight_ref(flight, on, origin) for flight in flights]
     try:
@@ -386,7 +386,3 @@ def mcp(
         fail(str(error), 2)
     except KeyboardInterrupt:
         pass
-
-
-if __name__ == "__main__":
-    app()

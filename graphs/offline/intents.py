@@ -18,7 +18,7 @@ from flight_agent.airlines import find_airline
 from flight_agent.airports import find_airport
 from flight_agent.errors import InvalidFlightQueryError
 from flight_agent.flight_query import FlightDesignator
-from graphs.intent_dates import DateMention, find_dates, find_window
+from graphs.offline.dates import DateMention, find_dates, find_window
 
 Cause = Literal["unknown", "carrier", "carrier_safety", "extraordinary"]
 

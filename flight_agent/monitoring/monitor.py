@@ -35,20 +35,17 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightNotFoundError
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatus, FlightStatusData
-from flight_agent.monitoring import (
-    ChangeFeed,
-    FlightChange,
+from flight_agent.monitoring.changes import FlightChange, cancellation_reported
+from flight_agent.monitoring.events import ChangeFeed
+from flight_agent.monitoring.schedule import PollSchedule
+from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.monitoring.watchlist import (
+    DEFAULT_DUE_LIMIT,
     MemoryWatchStore,
-    PollSchedule,
     RedisWatchStore,
-    Watch,
-    WatchState,
     WatchStore,
 )
-from flight_agent.monitoring.changes import cancellation_reported
-from flight_agent.monitoring.watchlist import DEFAULT_DUE_LIMIT
 from flight_agent.providers.interfaces import DepartureBoard
-from flight_agent.services.status_lookup import StatusLookup
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +65,16 @@ _ON_GROUND = frozenset({FlightStatus.SCHEDULED, FlightStatus.BOARDING, FlightSta
 
 BoardKey = tuple[str, str]
 """A departure board: the airport's ICAO code and the operating airline's ICAO code."""
+
+
+class StatusSource(Protocol):
+    """Where records come from: the cache first, then the providers (``StatusLookup``)."""
+
+    async def get(
+        self, query: FlightQuery, *, refresh: bool = False, batch: bool = False
+    ) -> FlightStatusData | None: ...
+
+    async def store(self, query: FlightQuery, record: FlightStatusData) -> None: ...
 
 
 class BoardSource(Protocol):
@@ -105,7 +112,7 @@ class FlightMonitor:
 
     def __init__(
         self,
-        lookup: StatusLookup,
+        lookup: StatusSource,
         *,
         redis: Redis | None = None,
         check_interval: float = 300.0,

@@ -15,8 +15,11 @@ from rich.console import Console
 from typer.testing import CliRunner, Result
 
 import flight_agent
-from flight_agent import cli, cli_common, cli_render, cli_watch
 from flight_agent.airports import get_airport
+from flight_agent.apps.cli import commands as cli
+from flight_agent.apps.cli import common as cli_common
+from flight_agent.apps.cli import render as cli_render
+from flight_agent.apps.cli import watching as cli_watch
 from flight_agent.cache import MemoryCache
 from flight_agent.clock import SYSTEM_CLOCK, Clock, FakeClock
 from flight_agent.errors import AllProvidersFailedError

@@ -1,7 +1,8 @@
 """What the ``flight-agent`` commands share: consoles, flight input, one-line errors, exit codes.
 
 Data goes to stdout (``console``, ``print_json``); messages and errors go to stderr
-(``stderr``), one line each. ``fail`` ends a command with an exit code (see ``flight_agent.cli``).
+(``stderr``), one line each. ``fail`` ends a command with an exit code (see
+``flight_agent.apps.cli.commands``).
 """
 
 from __future__ import annotations

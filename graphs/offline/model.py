@@ -1,9 +1,10 @@
 """``OfflineChatModel``: the embedded default LLM, a deterministic rule-based chat model.
 
-It needs no key and no network. On a user turn it reads the request by rules (``graphs.intents``)
-and asks for tool calls, or asks a clarifying question, or declines what is out of scope;
+It needs no key and no network. On a user turn it reads the request by rules
+(``graphs.offline.intents``) and asks for tool calls, or asks a clarifying question, or declines
+what is out of scope;
 when the last messages are tool results answering its calls, it summarises them
-(``graphs.offline_answers``). It says it is the offline assistant, calls only the tools bound
+(``graphs.offline.answers``). It says it is the offline assistant, calls only the tools bound
 to it, and never takes instructions from user text or tool output. The same messages always
 give the same reply.
 
@@ -37,9 +38,9 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, SkipValidation
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-from graphs.intents import read_request
-from graphs.offline_answers import answer, explain_briefing, is_briefing
-from graphs.offline_planner import CAPABILITIES, plan, remember
+from graphs.offline.answers import answer, explain_briefing, is_briefing
+from graphs.offline.intents import read_request
+from graphs.offline.planner import CAPABILITIES, plan, remember
 
 FOOTER = "\n\n(offline assistant)"
 """How every text reply ends: the traveller should know no LLM wrote it."""

@@ -25,7 +25,7 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, SecretStr
 
 import flight_agent
-from flight_agent.mcp_server import (
+from flight_agent.apps.mcp_server import (
     TOOLS,
     InsecureBindError,
     ServiceSlot,
@@ -322,7 +322,7 @@ async def test_the_stdio_server_round_trips_through_langchain_mcp_adapters(
             "flights": {
                 "transport": "stdio",
                 "command": sys.executable,
-                "args": ["-m", "flight_agent.cli", "mcp", "--transport", "stdio"],
+                "args": ["-m", "flight_agent.apps.cli", "mcp", "--transport", "stdio"],
                 "env": {"FLIGHT_AGENT_MOCK_SEED": "0"},
                 "cwd": str(tmp_path),
             }
@@ -446,7 +446,7 @@ async def test_the_http_transport_says_where_it_serves(tmp_path: Path) -> None:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k != "FLIGHT_AGENT_MCP_TOKEN"}
     process = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "flight_agent.cli", "mcp", "--transport", "http"],
+        *[sys.executable, "-m", "flight_agent.apps.cli", "mcp", "--transport", "http"],
         *["--port", str(port)],
         cwd=tmp_path,
         env=environment,

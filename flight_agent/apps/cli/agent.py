@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from flight_agent.cli_common import console, exit_code, fail, print_json, read_text
+from flight_agent.apps.cli.common import console, exit_code, fail, print_json, read_text
 from flight_agent.irops import Cause, TripAssessment, assess_trip
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools import operations

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from pydantic import SecretStr
 
-from flight_agent import cli_speed
+from flight_agent.apps.cli import replay
 from flight_agent.clock import AcceleratedClock, FakeClock
 from flight_agent.models import FlightStatusData
 from flight_agent.providers import MockFlightDataProvider
@@ -31,12 +31,12 @@ async def record(ident: str) -> FlightStatusData:
 async def test_the_replay_starts_an_hour_before_the_first_departure() -> None:
     """BA1440 leaves 08:00Z, BA117 (3 h 30 late) 11:55Z: the replay starts at 07:00Z."""
     flights = [await record("BA117"), await record("BA1440")]
-    assert cli_speed.replay_start(flights, NOW) == datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
+    assert replay.replay_start(flights, NOW) == datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
 
 
 async def test_a_delayed_flight_is_replayed_from_an_hour_before_its_estimated_departure() -> None:
     """The estimate counts, not the schedule: boarding opens 20 minutes into the replay."""
-    start = cli_speed.replay_start([await record("BA117")], NOW)
+    start = replay.replay_start([await record("BA117")], NOW)
     assert start == datetime(2026, 12, 4, 8, 25, tzinfo=UTC) + timedelta(minutes=210 - 60)
 
 
@@ -45,13 +45,13 @@ async def test_without_a_known_departure_the_replay_starts_now() -> None:
     flight = (await record("BA117")).model_copy(
         update={"scheduled_out": None, "estimated_out": None, "actual_out": None}
     )
-    assert cli_speed.replay_start([flight], NOW) == NOW
+    assert replay.replay_start([flight], NOW) == NOW
 
 
 def test_speed_is_refused_while_a_provider_key_is_set() -> None:
     """The message names the keys to unset, never their values."""
-    assert cli_speed.refusal(settings()) is None
-    message = cli_speed.refusal(
+    assert replay.refusal(settings()) is None
+    message = replay.refusal(
         settings(
             aviationstack_api_key=SecretStr("secret-value"),
             flightaware_api_key=SecretStr("another-secret"),
@@ -65,7 +65,7 @@ def test_speed_is_refused_while_a_provider_key_is_set() -> None:
 async def test_the_replay_service_is_simulated_in_memory_on_an_accelerated_clock() -> None:
     """Only the simulated provider, no Redis even when configured, clock at the start."""
     start = datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
-    service = cli_speed.replay_service(settings(redis_url="redis://127.0.0.1:1/0"), 60, start)
+    service = replay.replay_service(settings(redis_url="redis://127.0.0.1:1/0"), 60, start)
     try:
         assert isinstance(service.clock, AcceleratedClock)
         assert service.clock.speed == 60

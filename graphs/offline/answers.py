@@ -17,7 +17,7 @@ from langchain_core.messages import ToolMessage
 from flight_agent.airports import Airport
 from flight_agent.irops import ConnectionRisk
 from flight_agent.models import FlightStatus, FlightStatusData
-from graphs.intents import strip_instructions
+from graphs.offline.intents import strip_instructions
 from tools.errors import HINTS
 from tools.formatting import clock_time, flight_line
 from tools.payloads import (
