@@ -1,4 +1,4 @@
-"""Benchmarks of flight-agent: programs that print figures against the issue's targets.
+"""Benchmarks of flight-agent: each prints its figures against its target.
 
 ``python -m benchmarks`` (``make bench``) runs them all and writes ``benchmarks/results.md``.
 One module per benchmark (``bench_cache``, ``bench_overhead``, ``bench_batch``,

@@ -93,7 +93,7 @@ def document(sections: list[Section], seconds: float, scale: float) -> str:
             f"- Machine: {machine()}",
             f"- Total time: {seconds:.0f} s",
             "",
-            "`pass` meets the issue's target, `MISS` does not (the notes say what limited it), "
+            "`pass` meets its target, `MISS` does not (the notes say what limited it), "
             "`info` has no target. Ratios are measured side by side in the same run.",
             "",
             render_table(sections),

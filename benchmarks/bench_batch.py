@@ -84,7 +84,7 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
         "ms",
         context=f"{bare / ideal:.2f}x ideal; runs: {_list(bare_times)} ms",
     )
-    section.add("per flight", batch * 1e3 / flights, "ms", context="seed: ~100 ms per flight")
+    section.add("per flight", batch * 1e3 / flights, "ms", context="target ~100 ms per flight")
     section.add(
         "naive sequential loop",
         sequential,

@@ -145,7 +145,7 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
     service, tool = await service_and_tool_hits(scaled(TOOL_CALLS, scale, 20))
     section.add("service hit p50", service.p(50, 1e6), "us", context="memory cache")
     section.add(
-        "tool ainvoke hit p50", tool.p(50, 1e3), "ms", context="seed: < 50 ms, 10 ms average"
+        "tool ainvoke hit p50", tool.p(50, 1e3), "ms", context="target < 50 ms, 10 ms average"
     )
     section.add("tool ainvoke hit p99", tool.p(99, 1e3), "ms")
     section.note(

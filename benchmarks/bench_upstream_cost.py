@@ -64,7 +64,7 @@ BOARD_PAGE = 15
 BOARD_PAGE_COST = 4
 """A board result set's price in single-flight lookups ($0.020 against $0.005 at AeroAPI)."""
 BOUNDS = {"far": 30.0, "day": 30.0, "final": 5.0}
-"""The issue's detection targets in minutes: 5 in the last 3 h, 30 before that."""
+"""The detection targets in minutes: 5 in the last 3 h, 30 before that."""
 
 
 @dataclass(frozen=True, slots=True)

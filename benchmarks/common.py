@@ -1,7 +1,7 @@
 """What every benchmark shares: timers, percentiles, result rows, sections and the table.
 
-A benchmark returns a ``Section``: its ``Row``s (one figure each, with its target when the issue
-sets one) and notes saying what was measured and what limited it. ``render_table`` prints all
+A benchmark returns a ``Section``: its ``Row``s (one figure each, with its target if it has
+one) and notes saying what was measured and what limited it. ``render_table`` prints all
 sections as one Markdown table.
 """
 
@@ -37,7 +37,7 @@ class Row:
         label: What the figure is, e.g. 'memory hit p50'.
         value: The measured value, in ``unit``; NaN when it could not be measured.
         unit: 'us', 'ms', 's', 'min', 'x', 'B', 'calls' or '%'.
-        target: The issue's target for this figure, None when it sets none (an info row).
+        target: The target for this figure, None when it sets none (an info row).
         context: What the figure was measured against, e.g. 'bare httpx 23.1 ms'.
     """
 

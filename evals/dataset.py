@@ -4,10 +4,12 @@ A case gives the conversation so far in a simple JSON form, the tool calls the m
 ask for next (none for a clarifying question or a refusal), how to compare their arguments,
 and the ``now`` that dates such as 'tomorrow' are read against::
 
-    {"id": "status-basic", "category": "status", "now": "2026-11-28T12:00:00Z",
-     "messages": [{"role": "human", "content": "status of BA117?"}],
-     "expected_tool_calls": [{"name": "get_flight_status", "args": {"flight_number": "BA117"}}],
-     "match": "exact"}
+    {"id": "clarify-status", "category": "clarify", "now": "2026-11-28T12:00:00Z",
+     "messages": [{"role": "human", "content": "What's the status of my flight?"}],
+     "expected_tool_calls": [], "match": "exact"}
+
+Expected tool calls: ``[{"name", "args"}]``, each name a tool's (``tools.specs``), e.g.
+``{"name": <GET_FLIGHT_STATUS.name>, "args": {"flight_number": "BA117"}}``.
 
 Messages: ``{"role": "human" | "system", "content"}``, ``{"role": "ai", "content",
 "tool_calls": [{"name", "args", "id"}]}``, ``{"role": "tool", "content", "tool_call_id",

@@ -17,7 +17,8 @@ Errors carry context (``provider``, ``status_code``, ``retry_after``) and never 
     │   ├── AuthenticationError          missing/bad key, 401, 403     (not retryable)
     │   └── InvalidResponseError         bad JSON, oversized body, unexpected shape (retryable)
     ├── CircuitOpenError                 a provider's breaker refuses calls for a while
-    └── AllProvidersFailedError          every provider failed; ``attempts`` lists each one
+    ├── AllProvidersFailedError          every provider failed; ``attempts`` lists each one
+    └── StoreUnavailableError            Redis (cache, watched flights, breaker state) failed
 
 ``ProviderError.retryable`` says whether another attempt (same or next provider) may succeed.
 """
@@ -135,6 +136,18 @@ class CircuitOpenError(FlightDataError):
 
     def __init__(self, message: str, *, provider: str, retry_after: float | None = None) -> None:
         super().__init__(message, provider=provider)
+        self.retry_after = retry_after
+
+
+class StoreUnavailableError(FlightDataError):
+    """Redis could not be reached or failed a command; ``retry_after`` says when it is tried again.
+
+    The message names the server (``Redis at 127.0.0.1:6379 is unavailable: ...``), never its
+    password. The shared cache reads this as a miss; watching flights raises it to the caller.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
         self.retry_after = retry_after
 
 

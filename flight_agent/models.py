@@ -1,11 +1,16 @@
-"""The normalized flight record every provider maps onto, and its status enum.
+"""The normalized flight record every provider maps onto, its status enum and its phases.
 
 All times are aware UTC datetimes; local times are rendered from the airport's IANA zone.
+
+The record's phase predicates (``has_departed`` ... ``has_arrived``, ``cancellation_reported``,
+``arrival_near``, ``finished_for_polling``) are the one definition of where a flight is: the
+change differ, the poll schedule, the monitor, the IROPS engine and the cache's TTL policy all
+read them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,6 +20,28 @@ from flight_agent.airports import Airport
 
 DISRUPTION_DELAY_MINUTES = 15
 """A delay of this many minutes or more counts as a disruption (Cirium's "Late" threshold)."""
+
+ARRIVAL_HORIZON = timedelta(minutes=45)
+"""A departed flight this close to its gate arrival is arriving (``arrival_near``).
+
+About 45 minutes before the gate a flight starts its descent: the landing estimate firms up and
+the arrival gate and baggage belt are set. The monitor polls every 5 minutes from here (its
+detection bound for landing), and the cache keeps answers only briefly over the same span, so a
+tool's answer is never older than the news a watcher already got.
+"""
+
+FOLLOW_UP_HORIZON = timedelta(hours=12)
+"""How long a flight without news is still followed past its expected gate time.
+
+The poll schedule stops polling a flight that has not arrived this long after its expected
+arrival (or, not departed, its expected departure), and the monitor drops a watch no provider
+answers for by the same bound. Twelve hours outlasts a long delay a provider has not yet put in
+its estimates (a delay it does report moves the expected time, and the horizon with it) and the
+late updates of a flight that arrived without a gate time; past it, polls only spend quota.
+"""
+
+_LATEST_LOCAL_OFFSET = timedelta(hours=12)
+"""A local date ends at most this long after it ends in UTC (UTC-12)."""
 
 
 class FlightStatus(StrEnum):
@@ -159,6 +186,63 @@ class FlightStatusData(BaseModel):
         return self.actual_in or self.estimated_in or self.scheduled_in
 
     @property
+    def cancellation_reported(self) -> bool:
+        """Whether the flight is, or may be, cancelled (status cancelled or
+        ``cancellation_uncertain``); a first report is provisional until it holds."""
+        return self.status is FlightStatus.CANCELLED or self.cancellation_uncertain
+
+    @property
+    def has_departed(self) -> bool:
+        """Left the departure gate: ``actual_out``, a later milestone, or status departed."""
+        return (
+            self.actual_out is not None
+            or self.status is FlightStatus.DEPARTED
+            or self.has_taken_off
+        )
+
+    @property
+    def has_taken_off(self) -> bool:
+        """Airborne or beyond: ``actual_off``, a later milestone, or status en route or
+        diverted."""
+        return (
+            self.actual_off is not None
+            or self.status in (FlightStatus.EN_ROUTE, FlightStatus.DIVERTED)
+            or self.has_landed
+        )
+
+    @property
+    def has_landed(self) -> bool:
+        """On the ground at the end of the flight: ``actual_on``, at the gate, or status landed."""
+        return self.actual_on is not None or self.status is FlightStatus.LANDED or self.has_arrived
+
+    @property
+    def has_arrived(self) -> bool:
+        """At the arrival gate (``actual_in`` or status arrived): the flight is over."""
+        return self.actual_in is not None or self.status is FlightStatus.ARRIVED
+
+    def arrival_near(self, now: datetime) -> bool:
+        """Whether arrival news is due: landed, or departed with its gate arrival
+        ``ARRIVAL_HORIZON`` away or less (overdue included)."""
+        if self.has_landed:
+            return True
+        arrival = self.best_arrival
+        return self.has_departed and arrival is not None and arrival - now <= ARRIVAL_HORIZON
+
+    @property
+    def follow_up_ends(self) -> datetime:
+        """When following the flight without news ends: ``FOLLOW_UP_HORIZON`` after its
+        expected gate arrival once departed, else after its expected gate departure; by its date
+        (``date_follow_up_ends``) while that time is unknown."""
+        expected = self.best_arrival if self.has_departed else self.best_departure
+        if expected is None:
+            return date_follow_up_ends(self.flight_date)
+        return expected + FOLLOW_UP_HORIZON
+
+    def finished_for_polling(self, now: datetime) -> bool:
+        """Whether the flight needs no more polls: arrived, or ``follow_up_ends`` has passed."""
+        return self.has_arrived or now >= self.follow_up_ends
+
+    @property
     def route(self) -> str:
         """Origin and destination codes, e.g. 'LHR-JFK'."""
         return f"{self.origin.code}-{self.destination.code}"
@@ -170,6 +254,16 @@ class FlightStatusData(BaseModel):
     def arrival_local(self, value: datetime | None) -> datetime | None:
         """Render a time in the destination's zone (unchanged UTC when the zone is unknown)."""
         return to_local(value, self.destination)
+
+
+def date_follow_up_ends(flight_date: date) -> datetime:
+    """When following a flight known only by its local departure date ends.
+
+    The latest a flight can leave on that date (the date's end at UTC-12, noon UTC the next
+    day) plus ``FOLLOW_UP_HORIZON``: two days after the date began in UTC.
+    """
+    date_ends_in_utc = datetime.combine(flight_date + timedelta(days=1), time(), UTC)
+    return date_ends_in_utc + _LATEST_LOCAL_OFFSET + FOLLOW_UP_HORIZON
 
 
 def to_local(value: datetime | None, airport: Airport) -> datetime | None:

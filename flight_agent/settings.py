@@ -1,15 +1,40 @@
 """Settings read from the environment (and an optional ``.env``), typed and immutable.
 
-This is one of the few places that reads environment variables; everything below it takes its
-configuration as arguments. Keys are ``SecretStr`` so they never show in a repr or a log.
+This is the one place flight-agent reads its configuration; everything below it takes its
+configuration as arguments (a provider built without a key reads it from ``Settings()``). Values
+are spelled as pydantic reads them: booleans as ``1``/``0``, ``true``/``false``, ``yes``/``no``
+or ``on``/``off``. Keys are ``SecretStr`` so they never show in a repr or a log. (The standard
+proxy variables, ``HTTPS_PROXY`` and friends, are httpx's: see ``providers.proxies``.)
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Marketplace = Literal["rapidapi", "apimarket"]
+"""An API marketplace that sells AeroDataBox keys."""
+
+MARKETPLACES: tuple[Marketplace, ...] = get_args(Marketplace)
+DEFAULT_MARKETPLACE: Marketplace = "rapidapi"
+
+
+def marketplace_name(value: str) -> Marketplace:
+    """The marketplace ``value`` names, in any case and with blanks around it (blank: the default).
+
+    Raises:
+        ValueError: Not a marketplace; the message lists the known ones.
+    """
+    name = value.strip().lower() or DEFAULT_MARKETPLACE
+    for known in MARKETPLACES:
+        if name == known:
+            return known
+    raise ValueError(
+        f"unknown AeroDataBox marketplace {name!r}; use one of "
+        + ", ".join(repr(known) for known in MARKETPLACES)
+    )
 
 
 class Settings(BaseSettings):
@@ -19,7 +44,9 @@ class Settings(BaseSettings):
 
     flightaware_api_key: SecretStr | None = Field(default=None, description="AeroAPI key")
     aerodatabox_api_key: SecretStr | None = Field(default=None, description="AeroDataBox key")
-    aerodatabox_marketplace: Literal["rapidapi", "apimarket"] = "rapidapi"
+    aerodatabox_marketplace: Marketplace = Field(
+        default=DEFAULT_MARKETPLACE, description="Which marketplace issued the AeroDataBox key"
+    )
     aviationstack_api_key: SecretStr | None = Field(default=None, description="AviationStack key")
     aviationstack_historical: bool = Field(
         default=False, description="The AviationStack plan allows flight_date (past dates)"
@@ -37,6 +64,16 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token the MCP HTTP server requires; needed to bind off loopback",
     )
+
+    @field_validator("aerodatabox_marketplace", mode="before")
+    @classmethod
+    def _marketplace(cls, value: object) -> object:
+        return marketplace_name(value) if isinstance(value, str) else value
+
+    def key(self, field: str) -> str | None:
+        """The plain value of the key setting named ``field`` (e.g. ``flightaware_api_key``), or
+        None when it is unset or blank."""
+        return self.secret(getattr(self, field))
 
     @staticmethod
     def secret(value: SecretStr | None) -> str | None:

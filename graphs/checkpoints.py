@@ -2,7 +2,8 @@
 
 LangGraph's serializer restores pydantic models and enums from a checkpoint only for types it
 was told about (others are logged and will be refused by later versions). ``memory_checkpointer``
-registers every model and enum the IROPS state holds, found by walking the report's fields.
+registers every model and enum the IROPS state holds, found by walking the fields of the report
+and of every tool's result (``tools.specs``).
 """
 
 from __future__ import annotations
@@ -16,27 +17,10 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
 
 from graphs.report import IropsReport
-from tools.payloads import (
-    AlternativesResult,
-    BatchStatusResult,
-    ConnectionResult,
-    DisruptionReport,
-    FlightStatusResult,
-    ProviderHealthResult,
-    RightsReport,
-)
+from tools.specs import TOOL_SPECS
 
-STATE_ROOTS: tuple[type[BaseModel], ...] = (
-    IropsReport,
-    AlternativesResult,
-    BatchStatusResult,
-    ConnectionResult,
-    DisruptionReport,
-    FlightStatusResult,
-    ProviderHealthResult,
-    RightsReport,
-)
-"""The report and every tool payload (tool messages keep their payload as the artifact)."""
+STATE_ROOTS: tuple[type[BaseModel], ...] = (IropsReport, *(spec.result for spec in TOOL_SPECS))
+"""The report and every tool's result (tool messages keep their result as the artifact)."""
 
 
 def state_types(*roots: type[BaseModel]) -> list[tuple[str, str]]:

@@ -49,17 +49,29 @@ from tools import FlightToolkit
 from tools.errors import explain_invalid, quoted
 from tools.payloads import BatchItem
 from tools.schemas import MAX_LEGS, FlightRef, FlightRefDict
+from tools.specs import (
+    ASSESS_DISRUPTION,
+    BATCH_STATUS,
+    CHECK_CONNECTION,
+    FIND_ALTERNATIVE_FLIGHTS,
+    GET_FLIGHT_STATUS,
+    PASSENGER_RIGHTS,
+)
 
 MAX_MODEL_CALLS = 4
 """The reason step's bound: model turns before the graph moves on without more tools."""
 
-FOLLOW_UP_TOOLS = (
-    "get_flight_status",
-    "check_connection",
-    "assess_disruption",
-    "passenger_rights",
-    "find_alternative_flights",
+FOLLOW_UP_TOOLS = tuple(
+    spec.name
+    for spec in (
+        GET_FLIGHT_STATUS,
+        CHECK_CONNECTION,
+        ASSESS_DISRUPTION,
+        PASSENGER_RIGHTS,
+        FIND_ALTERNATIVE_FLIGHTS,
+    )
 )
+"""The tools the model may call for follow-ups."""
 
 
 EXAMPLE_LEG = '{"flight_number": "BA117", "date": "2026-11-29", "origin": "LHR"}'
@@ -161,7 +173,7 @@ def build_irops_graph(
     llm = (model or select_model()).bind_tools(follow_ups)
 
     def now() -> Any:
-        return toolkit.runner.service.clock.now()
+        return toolkit.runner.service.now()
 
     def call_tool(name: str, args: dict[str, Any], call_id: str) -> tuple[AIMessage, ToolMessage]:
         call = _tool_call(name, args, call_id)
@@ -172,7 +184,7 @@ def build_irops_graph(
     def fetch(state: IropsState) -> IropsState:
         refs = parse_itinerary(state.get("itinerary"))
         flights = [ref.model_dump(exclude_none=True) for ref in refs]
-        request, answer = call_tool("batch_status", {"flights": flights}, "fetch-statuses")
+        request, answer = call_tool(BATCH_STATUS.name, {"flights": flights}, "fetch-statuses")
         return {"messages": [request, answer], "statuses": answer.artifact.items}
 
     def assess_node(state: IropsState) -> IropsState:
@@ -188,7 +200,7 @@ def build_irops_graph(
         }
 
     def alternatives(args: dict[str, Any], call_id: str) -> tuple[AIMessage, ToolMessage]:
-        return call_tool("find_alternative_flights", args, call_id)
+        return call_tool(FIND_ALTERNATIVE_FLIGHTS.name, args, call_id)
 
     def reason(state: IropsState) -> IropsState:
         reply = llm.invoke([SystemMessage(content=IROPS_SYSTEM_PROMPT), *state["messages"]])

@@ -43,6 +43,33 @@ def _cannot_start(chosen: str, error: Exception) -> ModelSelectionError:
     )
 
 
+_STATUS_HINTS = {
+    401: "check its API key",
+    403: "check what its API key may use",
+    404: "check the model name",
+    429: "it is rate limited or out of quota; try again later",
+}
+
+
+def model_failure(error: Exception, name: str | None = None) -> str:
+    """One line saying a chat model failed mid-run (a refused key, a network error) and what to
+    do; ``name`` as for ``select_model``.
+
+    Only the error's type and HTTP status are named: providers quote the key in their messages.
+    """
+    chosen = (name if name is not None else Settings().flight_agent_model or "").strip()
+    if chosen in ("", OFFLINE):
+        return f"The offline model failed ({type(error).__name__}: {error})."
+    status = getattr(error, "status_code", None)
+    status = status if isinstance(status, int) else None
+    what = type(error).__name__ + (f", HTTP {status}" if status else "")
+    hint = _STATUS_HINTS.get(status or 0, "check its API key, the model name and the network")
+    return (
+        f"Chat model {chosen!r} failed ({what}): {hint}, or unset FLIGHT_AGENT_MODEL to use "
+        "the offline model."
+    )
+
+
 def select_model(
     name: str | None = None, *, settings: Settings | None = None, clock: Clock = SYSTEM_CLOCK
 ) -> BaseChatModel:

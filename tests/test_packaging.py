@@ -39,7 +39,6 @@ NEXT_MAJORS = {
     "pydantic": 3,
     "pydantic-settings": 3,
     "httpx": 1,
-    "tenacity": 10,
     "typer": 1,
 }
 """The first release of each dependency that is known or likely to break flight-agent."""

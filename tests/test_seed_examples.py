@@ -79,9 +79,9 @@ async def test_enhanced_monitoring_service_and_health_monitoring_run_verbatim(
     # The seed names the service's failover manager ``failover_manager``.
     namespace["failover_manager"] = service.failover_manager
     await run_top_level_await(seed_example("Health Monitoring"), namespace)
-    assert namespace["stats"]["upstream_calls_by_provider"] == {"Simulated": 1}
+    assert namespace["stats"].upstream_calls_by_provider == {"Simulated": 1}
     assert namespace["health_report"]["Simulated"].healthy
-    assert namespace["provider_stats"]["Simulated"]["state"] == "closed"
+    assert namespace["provider_stats"]["Simulated"].state == "closed"
     await service.aclose()
 
 

@@ -1,11 +1,15 @@
-"""Settings: every variable the toolkit reads is documented in .env.example, which loads as is."""
+"""Settings: the one place configuration is read; every variable it reads is documented in
+.env.example, which loads as is."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from flight_agent.providers.flightaware_provider import FlightAwareProvider
 from flight_agent.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +58,75 @@ def test_the_example_file_copied_to_dotenv_gives_the_embedded_defaults(
     assert settings.aerodatabox_marketplace == "rapidapi"
     assert settings.aviationstack_historical is False
     assert settings.flight_agent_mock_seed == 0
+
+
+def reads_the_environment(path: Path) -> bool:
+    """Whether a source file reads environment variables itself (``os.environ``, ``getenv``)."""
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv"}:
+            return True
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and {alias.name for alias in node.names} & {"environ", "getenv"}
+        ):
+            return True
+    return False
+
+
+def test_no_module_of_the_toolkit_reads_the_environment_but_settings() -> None:
+    """Providers, caches and services take configuration as arguments or from Settings."""
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "flight_agent").rglob("*.py"))
+        if reads_the_environment(path)
+    ]
+    assert readers == []
+
+
+@pytest.mark.parametrize(
+    ("value", "historical"),
+    [("1", True), ("true", True), ("yes", True), ("on", True), ("0", False), ("off", False)],
+)
+def test_booleans_are_spelled_as_pydantic_reads_them(
+    monkeypatch: pytest.MonkeyPatch, value: str, historical: bool
+) -> None:
+    """One spelling for every boolean setting: 1/0, true/false, yes/no, on/off."""
+    monkeypatch.setenv("AVIATIONSTACK_HISTORICAL", value)
+    assert Settings().aviationstack_historical is historical
+
+
+def test_an_unknown_boolean_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value pydantic cannot read as a boolean is an error, not a silent False."""
+    monkeypatch.setenv("AVIATIONSTACK_HISTORICAL", "enabled")
+    with pytest.raises(ValidationError, match="aviationstack_historical"):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    ("value", "marketplace"),
+    [(" ApiMarket ", "apimarket"), ("rapidapi", "rapidapi"), ("", "rapidapi")],
+)
+def test_the_marketplace_is_read_in_any_case_and_blank_is_the_default(
+    monkeypatch: pytest.MonkeyPatch, value: str, marketplace: str
+) -> None:
+    """AERODATABOX_MARKETPLACE ignores case and blanks around it; blank means unset."""
+    monkeypatch.setenv("AERODATABOX_MARKETPLACE", value)
+    assert Settings().aerodatabox_marketplace == marketplace
+
+
+def test_a_key_setting_is_read_by_name_blank_as_unset() -> None:
+    """Settings.key gives a key's plain value by field name; a blank key is no key."""
+    settings = Settings.model_validate({"flightaware_api_key": " k1 ", "aerodatabox_api_key": " "})
+    assert settings.key("flightaware_api_key") == "k1"
+    assert settings.key("aerodatabox_api_key") is None
+
+
+def test_a_provider_built_without_a_key_reads_it_from_settings_dotenv_included(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FlightAwareProvider() takes its key where the service does: the environment or .env."""
+    monkeypatch.delenv("FLIGHTAWARE_API_KEY", raising=False)
+    (tmp_path / ".env").write_text("FLIGHTAWARE_API_KEY=from-dotenv\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert FlightAwareProvider().require_key() == "from-dotenv"

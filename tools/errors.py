@@ -11,6 +11,7 @@ from pydantic.fields import FieldInfo
 
 from flight_agent.errors import AllProvidersFailedError, FlightDataError
 from tools.operations import error_kind
+from tools.specs import PROVIDER_HEALTH
 
 MAX_QUOTED = 40
 """Characters of a rejected value quoted back in an error message."""
@@ -21,7 +22,7 @@ HINTS = {
     "not_found": "Check the flight number with the traveller; do not guess another one.",
     "providers_down": (
         "No earlier copy of this flight is cached. Tell the user live data is unavailable, "
-        "try again in a minute, or call provider_health to see which providers are down."
+        f"try again in a minute, or call {PROVIDER_HEALTH.name} to see which providers are down."
     ),
 }
 

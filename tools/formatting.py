@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flight_agent.airports import Airport
+from flight_agent.irops.formatting import delay_text
 from flight_agent.models import FlightStatusData, to_local
 from tools.payloads import BatchStatusResult, FlightStatusResult, ProviderHealthResult
 
@@ -20,12 +21,6 @@ def clock_time(value: datetime | None, airport: Airport, day: date | None = None
     local = to_local(value, airport) or value
     prefix = f"{local:%d %b} " if day is not None and local.date() != day else ""
     return f"{prefix}{local:%H:%M %Z} ({value:%H:%MZ})"
-
-
-def _delay(minutes: int | None) -> str:
-    if minutes is None or minutes == 0:
-        return "on time" if minutes == 0 else "delay unknown"
-    return f"{minutes} min late" if minutes > 0 else f"{-minutes} min early"
 
 
 def _end(
@@ -50,7 +45,7 @@ def flight_line(flight: FlightStatusData) -> str:
     return (
         f"{flight.flight_id} {flight.origin.code}->{flight.destination.code} "
         f"{flight.flight_date.isoformat()}: {status}{diverted}, "
-        f"departure {_delay(flight.departure_delay_minutes)}"
+        f"departure {delay_text(flight.departure_delay_minutes)}"
     )
 
 
@@ -61,7 +56,7 @@ def flight_summary(result: FlightStatusResult) -> str:
     departure = _end("Dep", flight.scheduled_out, flight.best_departure, flight.origin, day)
     arrival = _end("Arr", flight.scheduled_in, flight.best_arrival, flight.destination, day)
     lines = [
-        flight_line(flight) + f", arrival {_delay(flight.arrival_delay_minutes)}.",
+        flight_line(flight) + f", arrival {delay_text(flight.arrival_delay_minutes)}.",
         departure + _place(flight.gate_origin, flight.terminal_origin) + ".",
         arrival + _place(flight.gate_destination, flight.terminal_destination) + ".",
     ]

@@ -6,7 +6,6 @@ to the deterministic rules engine (``flight_agent.irops``); nothing here decides
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 from flight_agent.airports import get_airport
@@ -18,21 +17,23 @@ from flight_agent.irops import (
     detect_disruptions,
     journey_facts,
     predict_departure,
-    programme_effects,
 )
 from flight_agent.services import EnhancedFlightMonitoringService
-from tools.operations import data_age, found, resolve_day, resolved
+from tools.operations import data_age, found, found_all, resolve_day, resolved
 from tools.payloads import AlternativesResult, ConnectionResult, DisruptionReport, RightsReport
-from tools.schemas import FindAlternativeFlightsInput, FlightRef, PassengerRightsInput
+from tools.schemas import (
+    CheckConnectionInput,
+    FindAlternativeFlightsInput,
+    FlightRef,
+    PassengerRightsInput,
+)
 
 
 async def check_connection(
-    service: EnhancedFlightMonitoringService, inbound: FlightRef, onward: FlightRef
+    service: EnhancedFlightMonitoringService, args: CheckConnectionInput
 ) -> ConnectionResult:
     """Both flights, and whether the connection holds against the minimum connection time."""
-    (_, _, arriving), (_, _, departing) = await asyncio.gather(
-        found(service, inbound, batch=True), found(service, onward, batch=True)
-    )
+    arriving, departing = await found_all(service, [args.inbound, args.onward])
     return ConnectionResult(
         inbound=arriving, onward=departing, assessment=assess_connection(arriving, departing)
     )
@@ -45,14 +46,13 @@ async def assess_disruption(
     prediction from the aircraft's previous flight, and FAA programmes when a feed is loaded."""
     query, note, record = await found(service, ref)
     inbound = await service.get_inbound_flight(record)
-    previous = await service.monitor.last_snapshot(query)
-    nas = service.nas_status
+    previous = await service.last_snapshot(query)
     return DisruptionReport(
         query=resolved(query, note),
         flight=record,
-        disruptions=detect_disruptions(record, previous, now=service.clock.now(), inbound=inbound),
+        disruptions=detect_disruptions(record, previous, now=service.now(), inbound=inbound),
         inbound=predict_departure(record, inbound) if inbound is not None else None,
-        programmes=list(programme_effects(record, nas)) if nas is not None else [],
+        programmes=service.programme_effects(record),
         data_age_seconds=round(data_age(service, record), 1),
         stale=record.stale,
     )
@@ -62,8 +62,7 @@ async def passenger_rights(
     service: EnhancedFlightMonitoringService, args: PassengerRightsInput
 ) -> RightsReport:
     """Every regime's verdict on the booking, from its legs' records and the stated facts."""
-    answers = await asyncio.gather(*(found(service, ref, batch=True) for ref in args.flights))
-    legs = [record for _, _, record in answers]
+    legs = await found_all(service, args.flights)
     notice = args.cancellation_notice_days
     facts = journey_facts(
         legs,
@@ -82,7 +81,7 @@ async def alternative_flights(
         InvalidFlightQueryError: Unknown airports or a window that ends before it starts.
     """
     origin, destination = get_airport(args.origin), get_airport(args.destination)
-    day, _ = resolve_day(args.date, origin.code, service.clock.now())
+    day, _ = resolve_day(args.date, origin.code, service.now())
     zone = origin.zone or dt.UTC
     start = dt.datetime.combine(day, dt.time.fromisoformat(args.earliest), zone)
     end = dt.datetime.combine(day, dt.time.fromisoformat(args.latest), zone)

@@ -6,9 +6,8 @@ Each takes the service and validated arguments and returns a typed payload, rais
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from flight_agent.airports import find_airport
 from flight_agent.errors import (
@@ -21,6 +20,7 @@ from flight_agent.errors import (
 from flight_agent.flight_query import FlightQuery
 from flight_agent.irops import detect_disruptions
 from flight_agent.models import FlightStatusData
+from flight_agent.outcomes import gather_outcomes
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools.payloads import (
     BatchItem,
@@ -31,7 +31,10 @@ from tools.payloads import (
     ProviderHealthResult,
     ResolvedFlight,
 )
-from tools.schemas import RELATIVE_DAYS, FlightRef
+from tools.schemas import RELATIVE_DAYS, BatchStatusInput, FlightRef, ProviderHealthInput
+
+Lookup = tuple[FlightQuery, str, FlightStatusData | None]
+"""A flight's query as run, the note on how its date was read, and its record if any."""
 
 
 def resolve_day(text: str | None, origin: str | None, now: dt.datetime) -> tuple[dt.date, str]:
@@ -68,19 +71,17 @@ def resolved(query: FlightQuery, note: str) -> ResolvedFlight:
 
 async def lookup(
     service: EnhancedFlightMonitoringService, ref: FlightRef, *, batch: bool = False
-) -> tuple[FlightQuery, str, FlightStatusData | None]:
-    query, note = resolve_query(ref, service.clock.now())
-    record = await service.lookup.get(query, batch=batch)
+) -> Lookup:
+    query, note = resolve_query(ref, service.now())
+    record = await service.get_status(query, batch=batch)
     if record is not None and ref.date in (None, *RELATIVE_DAYS) and ref.origin is None:
         # "today" was read in UTC for want of an origin; the record names the origin, so read
         # the date there and ask again if it is a different local day.
         local = record.origin.code
-        again, local_note = resolve_query(
-            ref.model_copy(update={"origin": local}), service.clock.now()
-        )
+        again, local_note = resolve_query(ref.model_copy(update={"origin": local}), service.now())
         if again.flight_date != query.flight_date:
             query, note = again, local_note
-            record = await service.lookup.get(query, batch=batch)
+            record = await service.get_status(query, batch=batch)
         else:
             note = local_note
     return query, note, record
@@ -104,8 +105,24 @@ async def found(
     return query, note, record
 
 
+async def found_all(
+    service: EnhancedFlightMonitoringService, refs: Sequence[FlightRef]
+) -> list[FlightStatusData]:
+    """Every flight's record, fetched together, for a question that needs them all.
+
+    Raises:
+        FlightDataError: The error of the first flight (in the order given) without a record.
+    """
+    records = []
+    for outcome in await gather_outcomes(refs, lambda ref: found(service, ref, batch=True)):
+        if isinstance(outcome, FlightDataError):
+            raise outcome
+        records.append(outcome[2])
+    return records
+
+
 def data_age(service: EnhancedFlightMonitoringService, record: FlightStatusData) -> float:
-    return max(0.0, (service.clock.now() - record.fetched_at).total_seconds())
+    return max(0.0, (service.now() - record.fetched_at).total_seconds())
 
 
 async def flight_status(
@@ -122,7 +139,7 @@ async def flight_status(
     return FlightStatusResult(
         query=resolved(query, note),
         flight=record,
-        disruptions=detect_disruptions(record, now=service.clock.now()),
+        disruptions=detect_disruptions(record, now=service.now()),
         data_age_seconds=round(data_age(service, record), 1),
         stale=record.stale,
     )
@@ -140,30 +157,46 @@ def error_kind(error: FlightDataError) -> ErrorKind:
 
 
 async def batch_status(
-    service: EnhancedFlightMonitoringService, refs: list[FlightRef]
+    service: EnhancedFlightMonitoringService, args: BatchStatusInput
 ) -> BatchStatusResult:
     """Many flights; each item answers or says why not, and one bad item spoils nothing."""
+    return BatchStatusResult.of(await batch_items(service, args.flights))
 
-    async def one(index: int, ref: FlightRef) -> BatchItem:
+
+async def batch_items(
+    service: EnhancedFlightMonitoringService,
+    refs: Sequence[FlightRef],
+    answered: Callable[[], None] = lambda: None,
+) -> list[BatchItem]:
+    """Each flight's batch item, in order, calling ``answered`` as each flight answers."""
+
+    async def one(ref: FlightRef) -> Lookup:
         try:
-            query, note, record = await lookup(service, ref, batch=True)
-        except FlightDataError as error:
-            return BatchItem(index=index, error_kind=error_kind(error), error=error.message)
-        if record is None:
-            return BatchItem(
-                index=index,
-                query=resolved(query, note),
-                error_kind="not_found",
-                error=f"No provider knows {query.flight_id} on {query.flight_date.isoformat()}.",
-            )
-        return BatchItem(index=index, query=resolved(query, note), flight=record)
+            return await lookup(service, ref, batch=True)
+        finally:
+            answered()
 
-    items = list(await asyncio.gather(*(one(i, ref) for i, ref in enumerate(refs))))
-    return BatchStatusResult.of(items)
+    outcomes = await gather_outcomes(refs, one)
+    return [batch_item(index, outcome) for index, outcome in enumerate(outcomes)]
 
 
-def provider_health(
-    service: EnhancedFlightMonitoringService, provider: str | None = None
+def batch_item(index: int, outcome: Lookup | FlightDataError) -> BatchItem:
+    """The batch item of one flight's lookup: its record, or why there is none."""
+    if isinstance(outcome, FlightDataError):
+        return BatchItem(index=index, error_kind=error_kind(outcome), error=outcome.message)
+    query, note, record = outcome
+    if record is None:
+        return BatchItem(
+            index=index,
+            query=resolved(query, note),
+            error_kind="not_found",
+            error=f"No provider knows {query.flight_id} on {query.flight_date.isoformat()}.",
+        )
+    return BatchItem(index=index, query=resolved(query, note), flight=record)
+
+
+async def provider_health(
+    service: EnhancedFlightMonitoringService, args: ProviderHealthInput
 ) -> ProviderHealthResult:
     """The providers' breaker state, success rate, latency and last error.
 
@@ -171,7 +204,7 @@ def provider_health(
         UnknownProviderError: ``provider`` is not configured (the message lists the names).
     """
     stats = service.get_provider_stats()
-    if provider is not None:
+    if (provider := args.provider) is not None:
         by_folded = {name.casefold(): name for name in stats}
         name = by_folded.get(provider.strip().casefold())
         if name is None:
@@ -179,21 +212,6 @@ def provider_health(
                 f"Unknown provider {provider!r}; configured providers: {', '.join(stats)}."
             )
         stats = {name: stats[name]}
-    return ProviderHealthResult(providers=[_health_entry(n, s) for n, s in stats.items()])
-
-
-def _health_entry(name: str, stats: dict[str, Any]) -> ProviderHealthEntry:
-    latency = stats["latency_ms"]
-    return ProviderHealthEntry(
-        name=name,
-        priority=stats["priority"],
-        enabled=stats["enabled"],
-        state=stats["state"],
-        requests=stats["requests"],
-        success_rate=stats["success_rate"],
-        latency_p50_ms=latency["p50"],
-        latency_p95_ms=latency["p95"],
-        last_error=stats["last_error"],
-        last_error_at=stats["last_error_at"],
-        cooldown_left_s=stats["cooldown_left_s"],
+    return ProviderHealthResult(
+        providers=[ProviderHealthEntry.of(name, entry) for name, entry in stats.items()]
     )

@@ -16,6 +16,7 @@ from flight_agent.irops import (
     RightsResult,
 )
 from flight_agent.models import FlightStatusData, ScheduledFlight
+from flight_agent.providers import ProviderStats
 
 ErrorKind = Literal["invalid_query", "not_found", "date_out_of_range", "providers_down"]
 
@@ -84,6 +85,23 @@ class ProviderHealthEntry(BaseModel):
     last_error: str | None
     last_error_at: str | None
     cooldown_left_s: float
+
+    @classmethod
+    def of(cls, name: str, stats: ProviderStats) -> ProviderHealthEntry:
+        """The entry of one provider, from its stats."""
+        return cls(
+            name=name,
+            priority=stats.priority,
+            enabled=stats.enabled,
+            state=stats.state,
+            requests=stats.requests,
+            success_rate=stats.success_rate,
+            latency_p50_ms=stats.latency_ms.p50,
+            latency_p95_ms=stats.latency_ms.p95,
+            last_error=stats.last_error,
+            last_error_at=stats.last_error_at.isoformat() if stats.last_error_at else None,
+            cooldown_left_s=stats.cooldown_left_s,
+        )
 
 
 class ProviderHealthResult(BaseModel):

@@ -11,7 +11,8 @@ must run on one event loop for its whole life. ``ServiceRunner`` offers two home
   server, a graph run with ``ainvoke``): no thread and no hop. Sync calls and calls from any
   other loop are refused with a message saying what to do; ``aclose`` closes the service.
 
-The service is built lazily, on first use, inside its loop (no I/O at import).
+The service is built lazily, on first use, inside its loop (no I/O at import), and the thread
+of ``loop="own"`` starts with the first call; ``close`` stops it.
 """
 
 from __future__ import annotations

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from types import TracebackType
+from typing import Self
+
 from langchain_core.tools import BaseTool, BaseToolkit
 from pydantic import ConfigDict, PrivateAttr
 
 from flight_agent.services import EnhancedFlightMonitoringService
-from tools.flight_tools import make_flight_tools
-from tools.irops_tools import make_irops_tools
+from tools.langchain_tools import make_tools
 from tools.service_runner import LoopChoice, ServiceRunner
 
 
 class FlightToolkit(BaseToolkit):
     """The tools over one service (built from settings on first use when not given).
 
-    By default the service runs on the toolkit's own event loop in a thread, so the tools work
-    sync and async from anywhere; close it with ``close()``. An async application can pass
-    ``loop="caller"``: the service then runs on the loop of the first ``ainvoke`` with no
-    thread hop, sync ``invoke`` is refused, and ``await aclose()`` closes it (see
-    ``ServiceRunner``).
+    By default the service runs on the toolkit's own event loop in a thread, started by the
+    first tool call (not by building the toolkit or its tools), so the tools work sync and
+    async from anywhere; close it with ``close()`` or a ``with`` block. An async application
+    can pass ``loop="caller"``: the service then runs on the loop of the first ``ainvoke``
+    with no thread at all, sync ``invoke`` is refused, and ``await aclose()`` (or
+    ``async with``) closes it (see ``ServiceRunner``).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -38,12 +41,34 @@ class FlightToolkit(BaseToolkit):
 
     def get_tools(self) -> list[BaseTool]:
         """Every tool, in the order an agent should consider them."""
-        return make_flight_tools(self._runner) + make_irops_tools(self._runner)
+        return make_tools(self._runner)
 
     def close(self) -> None:
-        """Close the service and stop its loop (``loop="own"``)."""
+        """Close the service and stop its thread (``loop="own"``)."""
         self._runner.close()
 
     async def aclose(self) -> None:
         """Close the service, whichever loop it runs on."""
         await self._runner.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

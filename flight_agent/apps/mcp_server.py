@@ -1,22 +1,11 @@
-"""The MCP server: the flight tools as native MCP tools over the same operations.
+"""The MCP server: the flight tools as native MCP tools, derived from the same specs.
 
-``build_mcp_server()`` returns a ``FastMCP`` server whose tools are the LangChain tools' twins:
-the same names, descriptions, argument schemas (``tools.schemas``) and operations
-(``tools.operations``). Each tool answers with a compact text for the model and the typed
-payload (``tools.payloads``) as structured content, declared as its output schema. Bad
-arguments and flight errors come back as MCP error results (``isError``) whose text says what
-was wrong and what to do next (the hints of ``tools.errors``).
-
-Adding a tool takes one entry in ``TOOLS``::
-
-    McpTool(
-        "check_connection",  # the LangChain tool's name
-        CHECK_CONNECTION,  # its description
-        CheckConnectionInput,  # its pydantic argument schema
-        ConnectionResult,  # the payload model (the output schema)
-        check_connection,  # async (service, args) -> payload; raises FlightDataError
-        formatting.connection_summary,  # payload -> the compact text
-    )
+``build_mcp_server()`` returns a ``FastMCP`` server with one tool per entry of
+``tools.specs.TOOL_SPECS``, the LangChain tools' twins: the same names, descriptions,
+argument schemas and operations. Each tool answers with the spec's compact text for the model
+and its typed result as structured content, declared as its output schema. Bad arguments and
+flight errors come back as MCP error results (``isError``) whose text says what was wrong and
+what to do next (the hints of ``tools.errors``). A new spec is served with nothing to add here.
 
 The service is built from settings on the first tool call, inside the server's event loop
 (a given service is used as is), and ``serve()`` closes a service it built when the transport
@@ -32,9 +21,8 @@ from __future__ import annotations
 import hmac
 import socket
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from collections.abc import Callable
+from typing import Any, Literal
 
 import uvicorn
 from mcp.server.fastmcp import FastMCP
@@ -51,36 +39,18 @@ from flight_agent import __version__
 from flight_agent.errors import FlightDataError
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
-from tools import formatting, irops_formatting, irops_operations, operations
 from tools.errors import HINTS, explain_invalid, tool_error
-from tools.flight_tools import BATCH_STATUS, GET_FLIGHT_STATUS, PROVIDER_HEALTH
-from tools.irops_tools import (
+from tools.specs import (
     ASSESS_DISRUPTION,
+    BATCH_STATUS,
     CHECK_CONNECTION,
     FIND_ALTERNATIVE_FLIGHTS,
+    GET_FLIGHT_STATUS,
     PASSENGER_RIGHTS,
+    PROVIDER_HEALTH,
+    TOOL_SPECS,
+    ToolSpec,
 )
-from tools.payloads import (
-    AlternativesResult,
-    BatchStatusResult,
-    ConnectionResult,
-    DisruptionReport,
-    FlightStatusResult,
-    ProviderHealthResult,
-    RightsReport,
-)
-from tools.schemas import (
-    AssessDisruptionInput,
-    BatchStatusInput,
-    CheckConnectionInput,
-    FindAlternativeFlightsInput,
-    GetFlightStatusInput,
-    PassengerRightsInput,
-    ProviderHealthInput,
-)
-
-A = TypeVar("A", bound=BaseModel)
-P = TypeVar("P", bound=BaseModel)
 
 ServiceFactory = Callable[[], EnhancedFlightMonitoringService]
 Transport = Literal["stdio", "http"]
@@ -90,110 +60,11 @@ READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHin
 
 INSTRUCTIONS = (
     "Operational flight status with provider failover, and airline disruption (IROPS) "
-    "reasoning. Use get_flight_status for one flight, batch_status for several, "
-    "provider_health to explain missing or stale data, check_connection, assess_disruption, "
-    "passenger_rights and find_alternative_flights when a trip is disrupted."
+    f"reasoning. Use {GET_FLIGHT_STATUS.name} for one flight, {BATCH_STATUS.name} for several, "
+    f"{PROVIDER_HEALTH.name} to explain missing or stale data, {CHECK_CONNECTION.name}, "
+    f"{ASSESS_DISRUPTION.name}, {PASSENGER_RIGHTS.name} and {FIND_ALTERNATIVE_FLIGHTS.name} "
+    "when a trip is disrupted."
 )
-
-
-@dataclass(frozen=True)
-class McpTool(Generic[A, P]):
-    """One MCP tool: its face (name, description, schemas) and the operation behind it.
-
-    Attributes:
-        name: The tool's name, the same as the LangChain tool's.
-        description: What it does and when to use it (a prompt).
-        args: The pydantic argument schema; arguments are validated against it.
-        output: The payload model, published as the output schema.
-        run: The operation: ``await run(service, args)`` gives the payload.
-        summarize: The compact text the model reads.
-    """
-
-    name: str
-    description: str
-    args: type[A]
-    output: type[P]
-    run: Callable[[EnhancedFlightMonitoringService, A], Awaitable[P]]
-    summarize: Callable[[P], str]
-
-
-async def _batch_status(
-    service: EnhancedFlightMonitoringService, args: BatchStatusInput
-) -> BatchStatusResult:
-    return await operations.batch_status(service, args.flights)
-
-
-async def _check_connection(
-    service: EnhancedFlightMonitoringService, args: CheckConnectionInput
-) -> ConnectionResult:
-    return await irops_operations.check_connection(service, args.inbound, args.onward)
-
-
-async def _provider_health(
-    service: EnhancedFlightMonitoringService, args: ProviderHealthInput
-) -> ProviderHealthResult:
-    return operations.provider_health(service, args.provider)
-
-
-TOOLS: list[McpTool[Any, Any]] = [
-    McpTool(
-        "get_flight_status",
-        GET_FLIGHT_STATUS,
-        GetFlightStatusInput,
-        FlightStatusResult,
-        operations.flight_status,
-        formatting.flight_summary,
-    ),
-    McpTool(
-        "batch_status",
-        BATCH_STATUS,
-        BatchStatusInput,
-        BatchStatusResult,
-        _batch_status,
-        formatting.batch_summary,
-    ),
-    McpTool(
-        "provider_health",
-        PROVIDER_HEALTH,
-        ProviderHealthInput,
-        ProviderHealthResult,
-        _provider_health,
-        formatting.health_summary,
-    ),
-    McpTool(
-        "check_connection",
-        CHECK_CONNECTION,
-        CheckConnectionInput,
-        ConnectionResult,
-        _check_connection,
-        irops_formatting.connection_summary,
-    ),
-    McpTool(
-        "assess_disruption",
-        ASSESS_DISRUPTION,
-        AssessDisruptionInput,
-        DisruptionReport,
-        irops_operations.assess_disruption,
-        irops_formatting.disruption_summary,
-    ),
-    McpTool(
-        "passenger_rights",
-        PASSENGER_RIGHTS,
-        PassengerRightsInput,
-        RightsReport,
-        irops_operations.passenger_rights,
-        irops_formatting.rights_summary,
-    ),
-    McpTool(
-        "find_alternative_flights",
-        FIND_ALTERNATIVE_FLIGHTS,
-        FindAlternativeFlightsInput,
-        AlternativesResult,
-        irops_operations.alternative_flights,
-        irops_formatting.alternatives_summary,
-    ),
-]
-"""The tools the server exposes, in the order an agent should consider them."""
 
 
 class InsecureBindError(ValueError):
@@ -299,8 +170,8 @@ class BearerTokenMiddleware:
         return False
 
 
-def _tool(entry: McpTool[Any, Any], services: ServiceSlot) -> Tool:
-    """The FastMCP tool of a ``TOOLS`` entry, calling the service of ``services``."""
+def _tool(entry: ToolSpec[Any, Any], services: ServiceSlot) -> Tool:
+    """The FastMCP tool of a spec, calling the service of ``services``."""
 
     async def call(**arguments: Any) -> BaseModel:
         try:
@@ -316,8 +187,8 @@ def _tool(entry: McpTool[Any, Any], services: ServiceSlot) -> Tool:
 
     metadata = _ToolIO(
         arg_model=_RawArguments,
-        output_schema=entry.output.model_json_schema(mode="serialization"),
-        output_model=entry.output,
+        output_schema=entry.result.model_json_schema(mode="serialization"),
+        output_model=entry.result,
         summarize=entry.summarize,
     )
     return Tool(
@@ -332,7 +203,7 @@ def _tool(entry: McpTool[Any, Any], services: ServiceSlot) -> Tool:
 
 
 class FlightMCPServer(FastMCP[Any]):
-    """A ``FastMCP`` server over one flight service, with ``TOOLS`` registered.
+    """A ``FastMCP`` server over one flight service, with a tool for each of ``TOOL_SPECS``.
 
     Build it with ``build_mcp_server()``.
 
@@ -347,7 +218,7 @@ class FlightMCPServer(FastMCP[Any]):
         super().__init__(
             "flight-agent",
             instructions=INSTRUCTIONS,
-            tools=[_tool(entry, services) for entry in TOOLS],
+            tools=[_tool(entry, services) for entry in TOOL_SPECS],
             host=host,
             port=port,
             stateless_http=True,

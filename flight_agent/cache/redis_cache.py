@@ -4,9 +4,10 @@ Each value is one JSON document: the record (or ``null`` for a cached "not found
 ``stored_at``, ``fresh_until`` and ``stale_until``. Redis expires the key at ``stale_until``
 (``SET ... PX``), so nothing outlives its stale window.
 
-Redis trouble never reaches the caller: a failed read is a miss, a failed
-write a no-op, and the error is counted. After a failure Redis is left alone for ``backoff_s``
-seconds, so an outage costs at most one socket timeout per back-off period, not per request.
+Redis trouble never reaches the caller: every command goes through a ``RedisGuard``, whose one
+error (``StoreUnavailableError``) makes a failed read a miss and a failed write a no-op, counted in
+``stats.errors``. After a failure the guard leaves Redis alone for ``backoff_s`` seconds, so an
+outage costs at most one socket timeout per back-off period, not per request.
 
 The single-flight lock is ``SET {lock key} {token} NX PX {ttl}``; release deletes the key only
 while it still holds this instance's token (a Lua compare-and-delete), so a lock that expired
@@ -26,12 +27,13 @@ from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
 
 from flight_agent.cache.base import KEY_NAMESPACE, CacheEntry, FlightCache
 from flight_agent.cache.memory import LocalLocks
 from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.errors import StoreUnavailableError
 from flight_agent.models import FlightStatusData, UtcDatetime
+from flight_agent.redis_guard import RedisGuard
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +128,6 @@ class RedisCache(FlightCache):
 
     Attributes:
         url: The server's URL with credentials and query removed, safe to show.
-        backoff_s: Seconds Redis is left alone after a failure.
 
     Raises:
         ValueError: ``socket_timeout`` is not positive or ``backoff_s`` is negative.
@@ -145,18 +146,15 @@ class RedisCache(FlightCache):
     ) -> None:
         if socket_timeout <= 0:
             raise ValueError("socket_timeout must be positive")
-        if backoff_s < 0:
-            raise ValueError("backoff_s must not be negative")
         super().__init__()
         self.url = redact_url(url)
-        self.backoff_s = backoff_s
         self._clock = clock
         self._owns_client = client is None
         self._redis = client or fail_fast_client(url, socket_timeout)
+        self._guard = RedisGuard(self._redis, role="shared cache", backoff_s=backoff_s, clock=clock)
         self._release = self._redis.register_script(_RELEASE_SCRIPT)
         self._token = secrets.token_hex(16)
         self._local_locks = LocalLocks(clock)
-        self._resting_until = float("-inf")
 
     def __repr__(self) -> str:
         """The class and the server, credentials redacted."""
@@ -226,19 +224,8 @@ class RedisCache(FlightCache):
 
     async def _command(self, command: Callable[[], Awaitable[Any]]) -> Any:
         """Run one Redis command; ``_UNAVAILABLE`` when it fails or Redis is resting."""
-        if self._clock.monotonic() < self._resting_until:
-            return _UNAVAILABLE
         try:
-            return await command()
-        # TimeoutError and ConnectionRefusedError are OSErrors; redis-py wraps most as RedisError.
-        except (RedisError, OSError) as error:
-            self.stats.errors += 1
-            self._resting_until = self._clock.monotonic() + self.backoff_s
-            # The error's class only: messages may quote server replies, never worth the risk.
-            logger.warning(
-                "redis cache %s unavailable (%s), resting %.1f s",
-                self.url,
-                type(error).__name__,
-                self.backoff_s,
-            )
+            return await self._guard.run(command)
+        except StoreUnavailableError:
+            self.stats.errors = self._guard.failures
             return _UNAVAILABLE

@@ -8,20 +8,24 @@ a stale copy for outages (stale-if-error).
 | phase (first match wins)                                   | field       | default |
 |------------------------------------------------------------|-------------|---------|
 | not found (no record)                                      | not_found   | 2 min   |
-| arrived                                                    | final       | 6 h     |
 | cancelled, ``cancellation_uncertain`` set                  | unknown     | 1 min   |
 | cancelled                                                  | cancelled   | 10 min  |
-| diverted                                                   | diverted    | 5 min   |
+| diverted (at the alternate's gate too)                     | diverted    | 5 min   |
+| arrived (``has_arrived``: at the gate)                     | final       | 6 h     |
 | boarding, or departed the gate and not yet off the ground  | taxi_out    | 1 min   |
-| airborne (en route, or departed with a take-off time)      | en_route    | 5 min   |
-| ... within ``arrival_horizon`` (30 min) of arrival         | arriving    | 2 min   |
-| landed, not yet at the gate                                | arriving    | 2 min   |
+| ``arrival_near``: landed, or airborne with arrival within  | arriving    | 2 min   |
+| ``ARRIVAL_HORIZON`` (45 min)                               |             |         |
+| airborne, further from arrival                             | en_route    | 5 min   |
 | scheduled, departure more than ``far_horizon`` (24 h) away | far         | 1 h     |
 | scheduled, more than ``near_horizon`` (3 h) away           | day         | 10 min  |
 | scheduled, within ``near_horizon`` or past departure       | near        | 2 min   |
 | unknown, or scheduled with no departure time               | unknown     | 1 min   |
 
 Departure and arrival are the record's best gate times (actual, else estimated, else scheduled).
+The phases after departure are the record's predicates (``has_departed``, ``has_taken_off``,
+``arrival_near``, ``has_arrived``), the ones the poll schedule and the monitor read: a watched
+flight arriving is polled every 5 minutes from the same horizon from which its cached answer
+lasts 2, so a tool never answers from a copy older than a watcher's news.
 """
 
 from __future__ import annotations
@@ -56,8 +60,6 @@ class TtlPolicy(BaseModel):
     """Departures further away than this are "far": schedules rarely change a day out."""
     near_horizon: _Positive = timedelta(hours=3)
     """Departures at most this far away are "near": gates, delays and boarding news arrive."""
-    arrival_horizon: _Positive = timedelta(minutes=30)
-    """An airborne flight this close to arrival is "arriving": landing and gate times firm up."""
 
     far: _Positive = timedelta(hours=1)
     """Fresh time for a scheduled flight departing after ``far_horizon``; saves quota."""
@@ -103,23 +105,16 @@ class TtlPolicy(BaseModel):
         if record is None:
             return self.not_found
         status = record.status
-        if status is FlightStatus.ARRIVED:
-            return self.final
         if status is FlightStatus.CANCELLED:
             return self.unknown if record.cancellation_uncertain else self.cancelled
         if status is FlightStatus.DIVERTED:
             return self.diverted
-        if status is FlightStatus.BOARDING or (
-            status is FlightStatus.DEPARTED and record.actual_off is None
-        ):
+        if record.has_arrived:
+            return self.final
+        if status is FlightStatus.BOARDING or (record.has_departed and not record.has_taken_off):
             return self.taxi_out
-        if status in (FlightStatus.DEPARTED, FlightStatus.EN_ROUTE):
-            arrival = record.best_arrival
-            if arrival is not None and arrival - now <= self.arrival_horizon:
-                return self.arriving
-            return self.en_route
-        if status is FlightStatus.LANDED:
-            return self.arriving
+        if record.has_departed:
+            return self.arriving if record.arrival_near(now) else self.en_route
         departure = record.best_departure
         if status is FlightStatus.UNKNOWN or departure is None:
             return self.unknown

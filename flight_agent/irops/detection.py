@@ -1,9 +1,10 @@
 """Detect disruptions from a flight record and, optionally, its previous snapshot.
 
-Changes (gate, terminal, schedule, aircraft, airport) are diffs between two snapshots; states
-(delays, cancellation, diversion, return to gate, tarmac delay) read the current record alone.
-A first "cancelled" is provisional until it persists (AeroAPI ``cancelled`` can mean "no longer
-tracked"). Everything is pure: the current time is passed in.
+States (delays, cancellation, diversion, return to gate, tarmac delay, late inbound) read the
+current record alone; changes since the previous snapshot come from the monitor's own differ
+(``flight_agent.irops.changes``), each carried by the state that reports it or by a disruption
+of its own. A first "cancelled" is provisional until it persists (AeroAPI ``cancelled`` can mean
+"no longer tracked"). Everything is pure: the current time is passed in.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flight_agent.airports import Airport
 from flight_agent.irops.bands import DelayBand, delay_band
-from flight_agent.irops.changes import detect_changes
+from flight_agent.irops.changes import with_changes
 from flight_agent.irops.disruptions import (
     BAND_SEVERITY,
     Disruption,
@@ -57,19 +58,21 @@ def detect_disruptions(
     Args:
         current: The latest record of the flight.
         previous: The record before it, to detect changes; None on the first look.
-        now: The current time (aware), for tarmac clocks and the urgency of changes.
+        now: The current time (aware), for tarmac clocks, the urgency of changes and when they
+            are detected.
         inbound: The aircraft's previous flight, to detect a late inbound aircraft.
 
     Returns:
-        The disruptions found, states first, then changes; empty for a flight on time.
+        The disruptions found, states first (each carrying the changes it reports), then the
+        other changes since ``previous``; empty for an unchanged flight on time.
     """
     found = [*_cancellation(current, previous), *_diversion(current)]
     if current.status is not FlightStatus.CANCELLED:
         found += [*_departure(current), *_arrival(current), *_return_to_gate(current, previous)]
         found += [*_tarmac(current, now), *_late_inbound(current, inbound)]
-    if previous is not None:
-        found += detect_changes(current, previous, now=now)
-    return found
+    if previous is None:
+        return found
+    return with_changes(found, current, previous, now=now)
 
 
 def _delay(
@@ -162,9 +165,9 @@ def _arrival(flight: FlightStatusData) -> Iterator[Disruption]:
 def _cancellation(
     current: FlightStatusData, previous: FlightStatusData | None
 ) -> Iterator[Disruption]:
-    cancelled = current.status is FlightStatus.CANCELLED
-    if not (cancelled or current.cancellation_uncertain):
+    if not current.cancellation_reported:
         return
+    cancelled = current.status is FlightStatus.CANCELLED
     held = (
         current.fetched_at - previous.fetched_at
         if previous is not None and previous.status is FlightStatus.CANCELLED
@@ -224,10 +227,9 @@ def _return_to_gate(
     current: FlightStatusData, previous: FlightStatusData | None
 ) -> Iterator[Disruption]:
     first_out = previous.actual_out if previous else None
-    progressed = current.actual_off or current.actual_on or current.actual_in
     pushed_again = (
         first_out is not None
-        and not progressed
+        and not current.has_taken_off
         and (current.actual_out is None or current.actual_out > first_out)
     )
     if not (returned_to_gate(current) or pushed_again):
@@ -292,7 +294,7 @@ def _tarmac(flight: FlightStatusData, now: datetime) -> Iterator[Disruption]:
 def _late_inbound(
     flight: FlightStatusData, inbound: FlightStatusData | None
 ) -> Iterator[Disruption]:
-    if inbound is None or flight.actual_out is not None:
+    if inbound is None or flight.has_departed:
         return
     prediction = predict_departure(flight, inbound)
     if prediction.predicted_out is None or prediction.scheduled_out is None:

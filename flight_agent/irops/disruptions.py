@@ -1,4 +1,4 @@
-"""What the monitor reports: typed disruption records."""
+"""What the IROPS engine reports: typed disruption records."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flight_agent.changes import FlightChange
 from flight_agent.irops.bands import DelayBand
 
 
 class DisruptionKind(StrEnum):
-    """The disruptions flight data can show."""
+    """The disruptions flight data can show, and the other changes since a previous snapshot
+    (a cancellation withdrawn, a status change, the milestones, a new inbound flight)."""
 
     DEPARTURE_DELAY = "departure_delay"
     ARRIVAL_DELAY = "arrival_delay"
@@ -27,6 +29,11 @@ class DisruptionKind(StrEnum):
     AIRCRAFT_SWAP = "aircraft_swap"
     AIRPORT_CHANGE = "airport_change"
     LATE_INBOUND = "late_inbound"
+    CANCELLATION_WITHDRAWN = "cancellation_withdrawn"
+    STATUS_CHANGE = "status_change"
+    DEPARTED = "departed"
+    ARRIVED = "arrived"
+    INBOUND_CHANGE = "inbound_change"
 
 
 class Severity(StrEnum):
@@ -56,6 +63,11 @@ class Disruption(BaseModel):
     )
     evidence: dict[str, EvidenceValue] = Field(description="Fields and values it rests on")
     explanation: str = Field(description="One line for a traveller or an agent")
+    changes: tuple[FlightChange, ...] = Field(
+        default=(),
+        description="The changes since the previous snapshot it reports, as a watch of the "
+        "flight publishes them (none for a state read from the latest record alone)",
+    )
 
 
 BAND_SEVERITY: dict[DelayBand, Severity] = {

@@ -1,5 +1,6 @@
-"""Flight monitoring: the monitor loop (``FlightMonitor``) and its parts: change detection,
-debounce, poll schedule, watch store, change feed.
+"""Flight monitoring: the monitor loop (``FlightMonitor``) and its parts: debounce, poll
+schedule, watch store, change feed. Changes come from the one change differ beside the record
+(``flight_agent.changes``, re-exported here), which the IROPS engine reports from too.
 
 One poll of one watched flight, as a service would run it::
 
@@ -13,13 +14,7 @@ One poll of one watched flight, as a service would run it::
         await feed.publish(changes)
 """
 
-from flight_agent.monitoring.changes import (
-    ChangeKind,
-    ChangeValue,
-    FlightChange,
-    cancellation_reported,
-    diff_snapshots,
-)
+from flight_agent.changes import ChangeKind, ChangeValue, FlightChange, diff_snapshots
 from flight_agent.monitoring.debounce import DEFAULT_CONFIRM_AFTER, CancellationDebouncer
 from flight_agent.monitoring.events import ChangeCallback, ChangeFeed, Subscription
 from flight_agent.monitoring.monitor import FlightMonitor
@@ -43,6 +38,5 @@ __all__ = [
     "Watch",
     "WatchState",
     "WatchStore",
-    "cancellation_reported",
     "diff_snapshots",
 ]

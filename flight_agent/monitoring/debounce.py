@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flight_agent.changes import ChangeKind, FlightChange
 from flight_agent.models import FlightStatus, FlightStatusData, UtcDatetime
-from flight_agent.monitoring.changes import ChangeKind, FlightChange, cancellation_reported
 
 DEFAULT_CONFIRM_AFTER = timedelta(minutes=10)
 """How long a cancellation must hold before it is confirmed."""
@@ -54,7 +54,7 @@ class CancellationDebouncer(BaseModel):
             The next debounce state, and the confirmed ``cancelled`` change when this poll
             confirms the cancellation (else None).
         """
-        if not cancellation_reported(record):
+        if not record.cancellation_reported:
             return CancellationDebouncer(confirm_after=self.confirm_after), None
         if self.confirmed:
             return self, None
@@ -63,15 +63,12 @@ class CancellationDebouncer(BaseModel):
         firm = record.status is FlightStatus.CANCELLED and not record.cancellation_uncertain
         if not firm or now - self.reported_since < self.confirm_after:
             return self, None
-        change = FlightChange(
-            kind=ChangeKind.CANCELLED,
-            flight_id=record.flight_id,
-            flight_date=record.flight_date,
-            field="status",
-            old=None,
-            new=record.status.value,
-            detected_at=now,
-            provisional=False,
-            message=f"{record.flight_id} {record.flight_date}: cancelled (confirmed)",
+        change = FlightChange.of(
+            record,
+            ChangeKind.CANCELLED,
+            "status",
+            (None, record.status.value),
+            "cancelled (confirmed)",
+            now=now,
         )
         return self.model_copy(update={"confirmed": True}), change

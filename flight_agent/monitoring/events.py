@@ -17,7 +17,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
-from flight_agent.monitoring.changes import FlightChange
+from flight_agent.changes import FlightChange
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,9 @@ Each pass asks the watch store which flights are due, claims each (so processes 
 never poll one flight twice in an interval), fetches it through the cached lookup, lets
 ``WatchState.observe`` detect changes and schedule the next poll, saves the state and publishes
 the changes. A failed fetch saves nothing: the claim's lease runs out and the flight is due
-again, so an outage delays polls without losing watches; a flight still unanswered two days
-after its date is dropped from the schedule.
+again, so an outage delays polls without losing watches; a flight left unanswered past its
+follow-up horizon (``WatchState.follow_up_ends``: the record's ``FOLLOW_UP_HORIZON`` after its
+expected gate time, or two days after its date before any answer) is dropped from the schedule.
 
 Flights that fall due together, have not taken off and leave one airport with one airline are
 answered by one departure board (``EnhancedFlightMonitoringService.departure_board``) when a
@@ -25,17 +26,16 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Coroutine
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from flight_agent.changes import FlightChange
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-from flight_agent.errors import FlightDataError, FlightNotFoundError
+from flight_agent.errors import FlightDataError, FlightNotFoundError, StoreUnavailableError
 from flight_agent.flight_query import FlightQuery
-from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatus, FlightStatusData
-from flight_agent.monitoring.changes import FlightChange, cancellation_reported
+from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData
 from flight_agent.monitoring.events import ChangeFeed
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
@@ -49,9 +49,6 @@ from flight_agent.providers.interfaces import DepartureBoard
 
 logger = logging.getLogger(__name__)
 
-GIVE_UP_AFTER = timedelta(days=2)
-"""A flight no provider answers for is dropped this long after its date began (UTC)."""
-
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
 
@@ -60,8 +57,6 @@ BOARD_MARGIN = timedelta(minutes=5)
 
 BOARD_BACKOFF = timedelta(hours=6)
 """After a board cut short, its airport and airline are polled flight by flight this long."""
-
-_ON_GROUND = frozenset({FlightStatus.SCHEDULED, FlightStatus.BOARDING, FlightStatus.UNKNOWN})
 
 BoardKey = tuple[str, str]
 """A departure board: the airport's ICAO code and the operating airline's ICAO code."""
@@ -189,7 +184,7 @@ class FlightMonitor:
         watch = Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
         try:
             state = await self.store.get(watch.key)
-        except (RedisError, OSError) as error:
+        except StoreUnavailableError as error:
             logger.warning("watch store unavailable: %s", error)
             return None
         return state.last_snapshot if state is not None else None
@@ -229,11 +224,9 @@ class FlightMonitor:
     def _board_key(self, state: WatchState, now: datetime) -> BoardKey | None:
         """The board that can answer this flight's poll, or None to poll it on its own."""
         record = state.last_snapshot
-        if self._boards is None or record is None or record.status not in _ON_GROUND:
+        if self._boards is None or record is None or record.has_departed:
             return None
-        if record.actual_out is not None or record.actual_off is not None:
-            return None
-        if cancellation_reported(record):
+        if record.cancellation_reported:
             return None  # the debounce wants this flight's own answer
         if record.origin.icao is None or record.carrier_icao is None:
             return None
@@ -367,10 +360,9 @@ class FlightMonitor:
         return changes
 
     async def _give_up_if_past(self, state: WatchState) -> None:
-        """Stop polling a flight no provider answers for once its date is long past."""
-        flight_day = datetime.combine(state.watch.flight_date, time(), UTC)
-        if self._clock.now() - flight_day >= GIVE_UP_AFTER:
-            logger.warning("giving up on %s: no answer since its date passed", state.key)
+        """Stop polling a flight no provider answers for once its follow-up horizon passed."""
+        if self._clock.now() >= state.follow_up_ends:
+            logger.warning("giving up on %s: no answer past its follow-up horizon", state.key)
             await self.store.save(state.model_copy(update={"next_due": None}))
 
     async def run(self) -> None:
@@ -379,7 +371,7 @@ class FlightMonitor:
             self._wake.clear()  # before the pass, so a watch added during it is not missed
             try:
                 await self.poll_due()
-            except (RedisError, OSError) as error:
+            except StoreUnavailableError as error:
                 logger.warning("monitor pass failed (watch store unavailable): %s", error)
             except Exception:
                 logger.exception("monitor pass failed")

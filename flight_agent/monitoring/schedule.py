@@ -7,6 +7,10 @@ arrived or its cancellation is confirmed. Detection latency is bounded by the in
 phase the change happens in; an interval never runs past the next phase boundary, so a flight
 entering a denser phase is polled at the boundary. Polls fall on the grid of their interval, so
 flights leaving together fall due together and can share one departure board.
+
+Where a flight is after departure (en route, arriving, finished) comes from the record's phase
+predicates (``flight_agent.models``), the ones the cache's TTL policy, the monitor and the IROPS
+engine read too; the table below configures how often to poll in each phase.
 """
 
 from __future__ import annotations
@@ -16,18 +20,15 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from flight_agent.models import FlightStatus, FlightStatusData
-from flight_agent.monitoring.changes import cancellation_reported
+from flight_agent.models import ARRIVAL_HORIZON, FlightStatusData
 
 _ZERO = timedelta(0)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_DEPARTED = frozenset(
-    {FlightStatus.DEPARTED, FlightStatus.EN_ROUTE, FlightStatus.LANDED, FlightStatus.DIVERTED}
-)
 
 
 class PollSchedule(BaseModel):
-    """The poll-interval table; every field can be overridden.
+    """The poll-interval table; every field can be overridden (the arrival and stop horizons
+    are the record's, ``ARRIVAL_HORIZON`` and ``FOLLOW_UP_HORIZON``).
 
     "Departure" is the best known gate departure (estimated, else scheduled), "arrival" the best
     known gate arrival; both move with the estimates, and so do the phase boundaries.
@@ -35,17 +36,18 @@ class PollSchedule(BaseModel):
     ==========  ==========================================================  =============
     phase       when                                                        next poll in
     ==========  ==========================================================  =============
-    stopped     arrived (``actual_in`` or status arrived); a confirmed      None
-                cancellation; ``give_up_after`` (12 h) past the expected
-                departure (not departed) or arrival (departed)
+    stopped     ``finished_for_polling``: arrived (``has_arrived``), or     None
+                ``FOLLOW_UP_HORIZON`` (12 h) past the expected departure
+                (not departed) or arrival (departed); a confirmed
+                cancellation
     unknown     no record yet, or no departure time                         15 min
     far         departure more than ``far_window`` (24 h) away              30 min
     day         departure 24 h to ``final_window`` (3 h) away               30 min
     final       departure 3 h away or less, or overdue                      5 min
-    en route    departed (``actual_out``/``actual_off``, or status          30 min
-                departed, en route, landed or diverted)
-    arrival     departed and arrival ``arrival_window`` (45 min) away or    5 min
-                less, overdue, or landed (``actual_on`` or status landed)
+    en route    ``has_departed`` (``actual_out`` or later, or a status      30 min
+                from departed on)
+    arrival     ``arrival_near``: landed, or departed and arrival           5 min
+                ``ARRIVAL_HORIZON`` (45 min) away or less, or overdue
     ==========  ==========================================================  =============
 
     The far, day and en route intervals are clamped so the poll falls no later than the start of
@@ -70,11 +72,9 @@ class PollSchedule(BaseModel):
     final_window: timedelta = Field(default=timedelta(hours=3), gt=_ZERO)
     final_interval: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
     en_route_interval: timedelta = Field(default=timedelta(minutes=30), gt=_ZERO)
-    arrival_window: timedelta = Field(default=timedelta(minutes=45), gt=_ZERO)
     arrival_interval: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
     unknown_interval: timedelta = Field(default=timedelta(minutes=15), gt=_ZERO)
     cancellation_interval: timedelta = Field(default=timedelta(minutes=10), gt=_ZERO)
-    give_up_after: timedelta = Field(default=timedelta(hours=12), gt=_ZERO)
 
     @model_validator(mode="after")
     def _windows_nest(self) -> Self:
@@ -101,10 +101,10 @@ class PollSchedule(BaseModel):
         """
         if record is None:
             return self.unknown_interval
-        if cancellation_confirmed or _arrived(record):
+        if cancellation_confirmed or record.finished_for_polling(now):
             return None
-        interval = self._en_route(record, now) if _departed(record) else self._ahead(record, now)
-        if interval is not None and cancellation_reported(record):
+        interval = self._en_route(record, now) if record.has_departed else self._ahead(record, now)
+        if record.cancellation_reported:
             return min(interval, self.cancellation_interval)
         return interval
 
@@ -143,40 +143,21 @@ class PollSchedule(BaseModel):
             self.cancellation_interval,
         }
 
-    def _ahead(self, record: FlightStatusData, now: datetime) -> timedelta | None:
+    def _ahead(self, record: FlightStatusData, now: datetime) -> timedelta:
         departure = record.best_departure
         if departure is None:
             return self.unknown_interval
         left = departure - now
-        if left <= -self.give_up_after:
-            return None
         if left <= self.final_window:
             return self.final_interval
         if left <= self.far_window:
             return min(self.day_interval, left - self.final_window)
         return min(self.far_interval, left - self.far_window)
 
-    def _en_route(self, record: FlightStatusData, now: datetime) -> timedelta | None:
+    def _en_route(self, record: FlightStatusData, now: datetime) -> timedelta:
+        if record.arrival_near(now):
+            return self.arrival_interval
         arrival = record.best_arrival
         if arrival is None:
             return self.en_route_interval
-        left = arrival - now
-        if left <= -self.give_up_after:
-            return None
-        if left <= self.arrival_window or _landed(record):
-            return self.arrival_interval
-        return min(self.en_route_interval, left - self.arrival_window)
-
-
-def _departed(record: FlightStatusData) -> bool:
-    return (
-        record.actual_out is not None or record.actual_off is not None or record.status in _DEPARTED
-    )
-
-
-def _landed(record: FlightStatusData) -> bool:
-    return record.actual_on is not None or record.status is FlightStatus.LANDED
-
-
-def _arrived(record: FlightStatusData) -> bool:
-    return record.actual_in is not None or record.status is FlightStatus.ARRIVED
+        return min(self.en_route_interval, arrival - ARRIVAL_HORIZON - now)

@@ -21,8 +21,13 @@ from pydantic import (
     field_validator,
 )
 
-from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData, UtcDatetime
-from flight_agent.monitoring.changes import KIND_ORDER, FlightChange, diff_snapshots
+from flight_agent.changes import KIND_ORDER, FlightChange, diff_snapshots
+from flight_agent.models import (
+    DISRUPTION_DELAY_MINUTES,
+    FlightStatusData,
+    UtcDatetime,
+    date_follow_up_ends,
+)
 from flight_agent.monitoring.debounce import CancellationDebouncer
 from flight_agent.monitoring.schedule import PollSchedule
 
@@ -92,6 +97,14 @@ class WatchState(BaseModel):
     def key(self) -> str:
         """The watch's key, see ``Watch.key``."""
         return self.watch.key
+
+    @property
+    def follow_up_ends(self) -> datetime:
+        """When following this flight without news ends: by its last snapshot
+        (``FlightStatusData.follow_up_ends``), or by its date before the first answer."""
+        if self.last_snapshot is None:
+            return date_follow_up_ends(self.watch.flight_date)
+        return self.last_snapshot.follow_up_ends
 
     def observe(
         self,

@@ -15,7 +15,9 @@ interval as the worker that takes over.
 ``MemoryWatchStore`` serves one process. ``RedisWatchStore`` keeps the states in a hash
 (``{namespace}:monitor:watches``, key -> state JSON) and the due index in a sorted set
 (``{namespace}:monitor:due``, score = epoch seconds); add, claim and save are Lua scripts, so
-each is atomic across processes, and everything survives a restart of the service.
+each is atomic across processes, and everything survives a restart of the service. Its commands
+go through a ``RedisGuard``: when Redis fails, every method raises ``StoreUnavailableError``
+naming the server, and for ``backoff_s`` seconds after a failure it raises at once.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from redis.asyncio import Redis
 
 from flight_agent.cache.base import KEY_NAMESPACE
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.redis_guard import RedisGuard
 
 logger = logging.getLogger(__name__)
 
@@ -205,13 +208,15 @@ return 1
 class RedisWatchStore(WatchStore):
     """A watch store in Redis, shared by every process that uses the same namespace.
 
-    Redis errors (``redis.exceptions.RedisError``, ``OSError``) reach the caller unchanged.
+    Every method raises ``StoreUnavailableError`` (a ``FlightDataError``) when Redis fails or
+    rests after a failure; its message names the server, never the password.
 
     Args:
         redis: A ``redis://`` URL (the store then owns the client; ``aclose`` closes it) or an
             asyncio Redis client owned by the caller.
-        clock: Time source for creation times, due checks and leases.
+        clock: Time source for creation times, due checks, leases and the back-off.
         namespace: Key prefix; processes sharing watches must use the same one.
+        backoff_s: Seconds Redis is left alone after a failure.
     """
 
     def __init__(
@@ -220,10 +225,12 @@ class RedisWatchStore(WatchStore):
         *,
         clock: Clock = SYSTEM_CLOCK,
         namespace: str = KEY_NAMESPACE,
+        backoff_s: float = 1.0,
     ) -> None:
         super().__init__(clock=clock)
         self._owns_client = isinstance(redis, str)
         self._redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        self._guard = RedisGuard(self._redis, role="watch store", backoff_s=backoff_s, clock=clock)
         self._keys = [f"{namespace}:monitor:watches", f"{namespace}:monitor:due"]
         self._add = self._redis.register_script(_ADD)
         self._claim = self._redis.register_script(_CLAIM)
@@ -238,25 +245,29 @@ class RedisWatchStore(WatchStore):
         """See ``WatchStore.add``."""
         state = self._new_state(watch)
         args = [watch.key, state.model_dump_json(), _score(state.created_at)]
-        stored = await self._add(keys=self._keys, args=args)
+        stored = await self._guard.run(lambda: self._add(keys=self._keys, args=args))
         return WatchState.model_validate_json(stored)
 
     async def remove(self, key: str) -> bool:
         """See ``WatchStore.remove``."""
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hdel(self._keys[0], key)
-            pipe.zrem(self._keys[1], key)
-            removed, _ = await pipe.execute()
+
+        async def forget() -> list[Any]:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hdel(self._keys[0], key)
+                pipe.zrem(self._keys[1], key)
+                return await pipe.execute()
+
+        removed, _ = await self._guard.run(forget)
         return bool(removed)
 
     async def get(self, key: str) -> WatchState | None:
         """See ``WatchStore.get``."""
-        stored = await self._redis.hget(self._keys[0], key)
+        stored = await self._guard.run(lambda: self._redis.hget(self._keys[0], key))
         return None if stored is None else WatchState.model_validate_json(stored)
 
     async def list_all(self) -> list[WatchState]:
         """See ``WatchStore.list_all``."""
-        stored = await self._redis.hvals(self._keys[0])
+        stored = await self._guard.run(lambda: self._redis.hvals(self._keys[0]))
         states = [WatchState.model_validate_json(value) for value in stored]
         return sorted(states, key=lambda state: state.key)
 
@@ -268,11 +279,13 @@ class RedisWatchStore(WatchStore):
         # Without scores, ZRANGEBYSCORE answers plain members.
         keys = cast(
             "list[bytes | str]",
-            await self._redis.zrangebyscore(self._keys[1], "-inf", cutoff, start=0, num=limit),
+            await self._guard.run(
+                lambda: self._redis.zrangebyscore(self._keys[1], "-inf", cutoff, start=0, num=limit)
+            ),
         )
         if not keys:
             return []
-        stored = await self._redis.hmget(self._keys[0], keys)
+        stored = await self._guard.run(lambda: self._redis.hmget(self._keys[0], keys))
         # A watch removed between the two reads has no state any more; skip it.
         return [WatchState.model_validate_json(value) for value in stored if value is not None]
 
@@ -280,7 +293,7 @@ class RedisWatchStore(WatchStore):
         """See ``WatchStore.claim``."""
         now = self._clock.now()
         args = [key, _score(now), _score(now + lease)]
-        stored = await self._claim(keys=self._keys, args=args)
+        stored = await self._guard.run(lambda: self._claim(keys=self._keys, args=args))
         if stored is None:
             return None
         self._log_claim(key, worker_id, now + lease)
@@ -290,7 +303,7 @@ class RedisWatchStore(WatchStore):
         """See ``WatchStore.save``."""
         due = "" if state.next_due is None else _score(state.next_due)
         args = [state.key, state.model_dump_json(), due]
-        return bool(await self._save(keys=self._keys, args=args))
+        return bool(await self._guard.run(lambda: self._save(keys=self._keys, args=args)))
 
 
 def _score(when: datetime) -> str:

@@ -3,8 +3,13 @@
 from flight_agent.models import FlightStatus, FlightStatusData
 from flight_agent.providers.aerodatabox_provider import AeroDataBoxProvider
 from flight_agent.providers.aviationstack_provider import AviationStackProvider
-from flight_agent.providers.failover_config import FailoverConfig
-from flight_agent.providers.failover_manager import FailoverManager
+from flight_agent.providers.failover import (
+    FailoverConfig,
+    FailoverManager,
+    Operation,
+    ProviderStats,
+    RateLimit,
+)
 from flight_agent.providers.flightaware_provider import FlightAwareProvider
 from flight_agent.providers.interfaces import (
     DepartureBoard,
@@ -25,6 +30,9 @@ __all__ = [
     "FlightStatus",
     "FlightStatusData",
     "MockFlightDataProvider",
+    "Operation",
     "ProviderHealth",
+    "ProviderStats",
     "QueryOutcome",
+    "RateLimit",
 ]

@@ -8,36 +8,30 @@ is a JSON array of ``FlightContract`` (one per leg or codeshare copy); 204 means
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-import httpx
+from typing import Any, Unpack
 
 from flight_agent.airports import Airport, resolve_airport
-from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatus, FlightStatusData
-from flight_agent.providers.http import DEFAULT_MAX_BODY_BYTES
-from flight_agent.providers.http_provider import HttpFlightDataProvider
+from flight_agent.providers.http_provider import HttpFlightDataProvider, HttpOptions
 from flight_agent.providers.mapping import (
+    CodeshareFeed,
     as_dict,
-    choose_leg,
     compact_ident,
     expect_list,
+    gate_delays,
     local_date,
-    merge_codeshares,
-    minutes_between,
     parse_utc,
     text,
 )
+from flight_agent.settings import Marketplace, Settings, marketplace_name
 
 RAPIDAPI_HOST = "aerodatabox.p.rapidapi.com"
-MARKETPLACE_URLS = {
+MARKETPLACE_URLS: dict[Marketplace, str] = {
     "rapidapi": f"https://{RAPIDAPI_HOST}",
     "apimarket": "https://prod.api.market/api/v1/aedbx/aerodatabox",
 }
-MARKETPLACE_ENV = "AERODATABOX_MARKETPLACE"
 # The API serves history and published schedules; the plan decides the real reach, and the
 # provider answers 400 outside it. One year each way keeps obviously useless calls local.
 HISTORY_DAYS = 365
@@ -162,13 +156,7 @@ def map_flight(
         origin=origin,
         destination=destination,
         **times,
-        # AeroDataBox has no delay field: compare the revised gate time with the schedule.
-        departure_delay_minutes=minutes_between(
-            scheduled_out, times["actual_out"] or times["estimated_out"]
-        ),
-        arrival_delay_minutes=minutes_between(
-            times["scheduled_in"], times["actual_in"] or times["estimated_in"]
-        ),
+        **gate_delays(times),  # AeroDataBox has no delay field: the revised gate times decide
         status=_status(raw_status, times),
         status_text=raw_status,
         cancellation_uncertain=raw_status == "CanceledUncertain",
@@ -192,62 +180,38 @@ def is_marketing_copy(flight: dict[str, Any]) -> bool:
     return text(flight.get("codeshareStatus")) == "IsCodeshared"
 
 
+FEED = CodeshareFeed(map_flight, is_marketing_copy)
+"""AeroDataBox lists a codeshare flight once per marketing number."""
+
+
 class AeroDataBoxProvider(HttpFlightDataProvider):
-    """AeroDataBox via RapidAPI or API.market (failover provider).
+    """AeroDataBox via RapidAPI or API.market (failover provider, priority 5; the key is
+    ``AERODATABOX_API_KEY``).
+
+    Takes the keywords of every HTTP provider (``HttpFlightDataProvider``), and:
 
     Args:
-        name: Display name.
-        priority: Higher is tried first.
-        api_key: The marketplace key; defaults to ``AERODATABOX_API_KEY``.
-        marketplace: ``"rapidapi"`` or ``"apimarket"``; None reads ``AERODATABOX_MARKETPLACE``
-            and falls back to ``"rapidapi"``.
-        base_url: API root; defaults to the marketplace's (tests point it elsewhere).
-        timeout: Seconds per HTTP phase.
-        max_concurrency: Concurrent requests for a batch.
-        max_body_bytes: Larger responses are refused.
-        transport: Custom httpx transport.
-        clock: Time source.
+        marketplace: ``"rapidapi"`` or ``"apimarket"`` (any case); when omitted, the
+            ``aerodatabox_marketplace`` setting (``AERODATABOX_MARKETPLACE``, default rapidapi).
+            It decides the key header and the default base URL.
 
     Raises:
         ValueError: The marketplace is not one of ``MARKETPLACE_URLS``.
     """
 
-    key_env = "AERODATABOX_API_KEY"
+    display_name = "AeroDataBox"
+    default_priority = 5
+    key_setting = "aerodatabox_api_key"
 
-    def __init__(
-        self,
-        name: str = "AeroDataBox",
-        priority: int = 5,
-        *,
-        api_key: str | None = None,
-        marketplace: str | None = None,
-        base_url: str | None = None,
-        timeout: float = 10.0,
-        max_concurrency: int = 8,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock = SYSTEM_CLOCK,
-    ) -> None:
-        chosen = marketplace if marketplace is not None else os.environ.get(MARKETPLACE_ENV, "")
-        chosen = chosen.strip().lower() or "rapidapi"
-        if chosen not in MARKETPLACE_URLS:
-            raise ValueError(
-                f"unknown AeroDataBox marketplace {chosen!r}; use one of "
-                + ", ".join(repr(m) for m in MARKETPLACE_URLS)
-            )
-        # Set before the base constructor: it calls auth_headers(), which depends on it.
-        self.marketplace = chosen
-        super().__init__(
-            name,
-            priority,
-            base_url=base_url or MARKETPLACE_URLS[chosen],
-            api_key=api_key,
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            max_body_bytes=max_body_bytes,
-            transport=transport,
-            clock=clock,
+    def __init__(self, *, marketplace: str | None = None, **options: Unpack[HttpOptions]) -> None:
+        # Set before the base constructor: it calls auth_headers() and reads api_root.
+        self.marketplace = (
+            marketplace_name(marketplace)
+            if marketplace is not None
+            else (options.get("settings") or Settings()).aerodatabox_marketplace
         )
+        self.api_root = MARKETPLACE_URLS[self.marketplace]
+        super().__init__(**options)
 
     def auth_headers(self, api_key: str) -> dict[str, str]:
         """The marketplace's key header (RapidAPI also wants the host header)."""
@@ -273,15 +237,7 @@ class AeroDataBoxProvider(HttpFlightDataProvider):
         if response.body is None:  # 204: AeroDataBox knows no such flight
             return None
         flights = expect_list(response.body, self.name, "the flight list")
-        fetched_at = self.clock.now()
-        mapped = (
-            (map_flight(f, flight_id=query.flight_id, source=self.name, fetched_at=fetched_at), f)
-            for f in flights
-        )
-        records = merge_codeshares(
-            (record, is_marketing_copy(flight)) for record, flight in mapped if record is not None
-        )
-        return choose_leg(records, query)
+        return FEED.answer(flights, query, source=self.name, fetched_at=self.clock.now())
 
     async def _probe(self) -> str | None:
         """The airport feed status of London Heathrow: a free endpoint on every plan."""

@@ -15,15 +15,11 @@ always filtered by their own ``flight_date``.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from flight_agent.airports import Airport, resolve_airport
-from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import (
     AuthenticationError,
     FlightDataError,
@@ -35,23 +31,22 @@ from flight_agent.errors import (
 )
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatus, FlightStatusData
-from flight_agent.providers.http import DEFAULT_MAX_BODY_BYTES, redact
-from flight_agent.providers.http_provider import HttpFlightDataProvider
+from flight_agent.providers.http_provider import HttpFlightDataProvider, HttpOptions
 from flight_agent.providers.mapping import (
+    CodeshareFeed,
     as_dict,
-    choose_leg,
     compact_ident,
     expect_list,
+    gate_delays,
     local_date,
-    merge_codeshares,
-    minutes_between,
     parse_wall_clock,
     text,
     zone_of,
 )
+from flight_agent.providers.redaction import redact
+from flight_agent.settings import Settings
 
 AVIATIONSTACK_BASE_URL = "https://api.aviationstack.com/v1"
-HISTORICAL_ENV = "AVIATIONSTACK_HISTORICAL"
 PAGE_LIMIT = "100"  # the maximum below the Professional plan; one page is one billed request
 REALTIME_DAYS = 1  # the real-time feed holds roughly yesterday to tomorrow
 HISTORY_DAYS = 90  # ``flight_date`` reaches back three months on paid plans
@@ -210,10 +205,6 @@ def map_flight(
     flight, airline, codeshares = _operating(record)
     ident_iata, ident_icao = compact_ident(flight.get("iata")), compact_ident(flight.get("icao"))
     aircraft = as_dict(record.get("aircraft"))
-    departure_delay, arrival_delay = (
-        _minutes(departure.get("delay")),
-        _minutes(arrival.get("delay")),
-    )
     raw_status = text(record.get("flight_status"))
     ident = ident_iata or ident_icao
     return FlightStatusData(
@@ -227,12 +218,7 @@ def map_flight(
         origin=origin,
         destination=destination,
         **times,
-        departure_delay_minutes=departure_delay
-        if departure_delay is not None
-        else minutes_between(times["scheduled_out"], times["actual_out"] or times["estimated_out"]),
-        arrival_delay_minutes=arrival_delay
-        if arrival_delay is not None
-        else minutes_between(times["scheduled_in"], times["actual_in"] or times["estimated_in"]),
+        **gate_delays(times, _minutes(departure.get("delay")), _minutes(arrival.get("delay"))),
         status=_status(raw_status, times),
         status_text=raw_status,
         gate_origin=text(departure.get("gate")),
@@ -249,67 +235,42 @@ def map_flight(
     )
 
 
-def _enabled(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+FEED = CodeshareFeed(map_flight, is_marketing_copy)
+"""AviationStack lists a codeshare flight once per marketing number."""
 
 
 class AviationStackProvider(HttpFlightDataProvider):
-    """AviationStack ``/v1/flights`` (last-resort failover provider).
+    """AviationStack ``/v1/flights`` (last-resort failover provider, priority 1; the key is
+    ``AVIATIONSTACK_API_KEY``).
 
     The key travels as the ``access_key`` query parameter, so it is in every request URL:
     nothing here builds a message from a URL, the HTTP layer never does either, and the key
     is registered for redaction from httpx's log lines.
 
+    Takes the keywords of every HTTP provider (``HttpFlightDataProvider``), and:
+
     Args:
-        name: Display name.
-        priority: Higher is tried first.
-        api_key: The access key; defaults to ``AVIATIONSTACK_API_KEY``.
-        base_url: API root (the fake upstream in tests).
-        historical: Send ``flight_date`` (paid plans; reaches 90 days back). None reads
-            ``AVIATIONSTACK_HISTORICAL`` ("1", "true", "yes" or "on" enable it).
-        timeout: Seconds per HTTP phase.
-        max_concurrency: Concurrent requests for a batch.
-        max_body_bytes: Larger responses are refused.
-        transport: Custom httpx transport.
-        clock: Time source.
+        historical: Send ``flight_date`` (paid plans; reaches 90 days back); when omitted, the
+            ``aviationstack_historical`` setting (``AVIATIONSTACK_HISTORICAL``).
     """
 
-    key_env = "AVIATIONSTACK_API_KEY"
+    display_name = "AviationStack"
+    default_priority = 1
+    key_setting = "aviationstack_api_key"
+    api_root = AVIATIONSTACK_BASE_URL
 
-    def __init__(
-        self,
-        name: str = "AviationStack",
-        priority: int = 1,
-        *,
-        api_key: str | None = None,
-        base_url: str = AVIATIONSTACK_BASE_URL,
-        historical: bool | None = None,
-        timeout: float = 10.0,
-        max_concurrency: int = 8,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock = SYSTEM_CLOCK,
-    ) -> None:
-        super().__init__(
-            name,
-            priority,
-            base_url=base_url,
-            api_key=api_key,
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            max_body_bytes=max_body_bytes,
-            transport=transport,
-            clock=clock,
-            # Errors come in the body, whatever the status: the HTTP layer asks us about them.
-            body_error=self._body_error,
-        )
+    def __init__(self, *, historical: bool | None = None, **options: Unpack[HttpOptions]) -> None:
+        super().__init__(**options)
         self.historical = (
-            historical if historical is not None else _enabled(os.environ.get(HISTORICAL_ENV))
+            historical
+            if historical is not None
+            else (options.get("settings") or Settings()).aviationstack_historical
         )
 
-    def _body_error(
+    def error_in_body(
         self, status_code: int, body: Any, retry_after: float | None
     ) -> FlightDataError | None:
+        """Errors come in the body, whatever the status (``api_error``)."""
         return api_error(
             body,
             provider=self.name,
@@ -335,16 +296,8 @@ class AviationStackProvider(HttpFlightDataProvider):
             return None
         body = response.body if isinstance(response.body, dict) else {}
         flights = expect_list(body.get("data"), self.name, "'data'")
-        fetched_at = self.clock.now()
-        mapped = (
-            (map_flight(f, flight_id=query.flight_id, source=self.name, fetched_at=fetched_at), f)
-            for f in flights
-        )
-        records = merge_codeshares(
-            (record, is_marketing_copy(flight)) for record, flight in mapped if record is not None
-        )
-        # choose_leg keeps only the requested date: the real-time feed mixes in other days.
-        return choose_leg(records, query)
+        # Only the requested date is answered: the real-time feed mixes in other days.
+        return FEED.answer(flights, query, source=self.name, fetched_at=self.clock.now())
 
     async def _probe(self) -> str | None:
         """One ``/flights`` row. This costs one request of the plan's monthly quota."""

@@ -11,25 +11,21 @@ pages, when its caller says so.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import httpx
-
 from flight_agent.airlines import find_airline
 from flight_agent.airports import Airport, find_airport, resolve_airport
-from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDateOutOfRangeError, InvalidFlightQueryError
 from flight_agent.flight_query import FlightQuery, schedule_window
 from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
-from flight_agent.providers.http import DEFAULT_MAX_BODY_BYTES
 from flight_agent.providers.http_provider import HttpFlightDataProvider
 from flight_agent.providers.interfaces import DepartureBoard
 from flight_agent.providers.mapping import (
     choose_leg,
     expect_list,
-    minutes_between,
+    gate_delays,
+    merge_diversions,
     parse_utc,
     seconds_to_minutes,
     text,
@@ -99,8 +95,6 @@ def map_flight(
         return None
     zone = origin.zone
     ident_iata, ident_icao = text(flight.get("ident_iata")), text(flight.get("ident_icao"))
-    departure_delay = seconds_to_minutes(flight.get("departure_delay"))
-    arrival_delay = seconds_to_minutes(flight.get("arrival_delay"))
     codeshares = flight.get("codeshares_iata") or flight.get("codeshares") or ()
     return FlightStatusData(
         flight_id=flight_id or ident_iata or ident_icao or str(flight.get("ident")),
@@ -113,12 +107,11 @@ def map_flight(
         origin=origin,
         destination=destination,
         **times,
-        departure_delay_minutes=departure_delay
-        if departure_delay is not None
-        else minutes_between(times["scheduled_out"], times["actual_out"] or times["estimated_out"]),
-        arrival_delay_minutes=arrival_delay
-        if arrival_delay is not None
-        else minutes_between(times["scheduled_in"], times["actual_in"] or times["estimated_in"]),
+        **gate_delays(
+            times,
+            seconds_to_minutes(flight.get("departure_delay")),
+            seconds_to_minutes(flight.get("arrival_delay")),
+        ),
         status=_status(flight, times),
         status_text=text(flight.get("status")),
         gate_origin=text(flight.get("gate_origin")),
@@ -140,55 +133,10 @@ def _same_airport(a: Airport, b: Airport) -> bool:
     return bool((a.icao and a.icao == b.icao) or (a.iata and a.iata == b.iata))
 
 
-def merge_diversions(records: list[FlightStatusData]) -> list[FlightStatusData]:
-    """Fold diversion legs into the original flight.
-
-    AeroAPI returns a diverted flight twice with one ``fa_flight_id``: the original leg and a
-    new leg to the diversion airport. The original is the leg scheduled to arrive first (the
-    new leg carries no schedule of its own); it gets ``diverted_to`` and status DIVERTED.
-    """
-    groups: defaultdict[str | None, list[FlightStatusData]] = defaultdict(list)
-    for record in records:
-        groups[record.provider_flight_id].append(record)
-    merged: list[FlightStatusData] = []
-    for key, group in groups.items():
-        if key is None or len(group) == 1:
-            merged.extend(group)
-            continue
-        latest = datetime.max.replace(tzinfo=UTC)
-        original = min(group, key=lambda r: r.scheduled_in or r.scheduled_on or latest)
-        diversion = next(
-            (r for r in group if r.destination.code != original.destination.code), None
-        )
-        if diversion is None:
-            merged.extend(group)
-            continue
-        merged.append(
-            original.model_copy(
-                update={
-                    "status": FlightStatus.DIVERTED,
-                    "diverted_to": diversion.destination,
-                    "actual_on": original.actual_on or diversion.actual_on,
-                    "actual_in": original.actual_in or diversion.actual_in,
-                }
-            )
-        )
-    return merged
-
-
 class FlightAwareProvider(HttpFlightDataProvider):
-    """FlightAware AeroAPI v4 (primary provider).
+    """FlightAware AeroAPI v4 (primary provider, priority 10; the key is ``FLIGHTAWARE_API_KEY``).
 
-    Args:
-        name: Display name.
-        priority: Higher is tried first.
-        api_key: The AeroAPI key; defaults to ``FLIGHTAWARE_API_KEY``.
-        base_url: API root (the fake upstream in tests and benchmarks).
-        timeout: Seconds per HTTP phase.
-        max_concurrency: Concurrent requests for a batch.
-        max_body_bytes: Larger responses are refused.
-        transport: Custom httpx transport.
-        clock: Time source.
+    Takes the keywords of every HTTP provider (``HttpFlightDataProvider``).
     """
 
     supports_lookup_by_id = True
@@ -196,32 +144,10 @@ class FlightAwareProvider(HttpFlightDataProvider):
     supports_departure_boards = True
     not_found_on_404 = False
 
-    key_env = "FLIGHTAWARE_API_KEY"
-
-    def __init__(
-        self,
-        name: str = "FlightAware",
-        priority: int = 10,
-        *,
-        api_key: str | None = None,
-        base_url: str = AEROAPI_BASE_URL,
-        timeout: float = 10.0,
-        max_concurrency: int = 8,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Clock = SYSTEM_CLOCK,
-    ) -> None:
-        super().__init__(
-            name,
-            priority,
-            base_url=base_url,
-            api_key=api_key,
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            max_body_bytes=max_body_bytes,
-            transport=transport,
-            clock=clock,
-        )
+    display_name = "FlightAware"
+    default_priority = 10
+    key_setting = "flightaware_api_key"
+    api_root = AEROAPI_BASE_URL
 
     def auth_headers(self, api_key: str) -> dict[str, str]:
         """AeroAPI reads the key from ``x-apikey``."""

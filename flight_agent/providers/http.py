@@ -1,10 +1,10 @@
 """The one place where HTTP meets the exception tree.
 
-Every HTTP provider owns one ``ProviderHttp``: one ``httpx.AsyncClient`` with connection limits,
-explicit timeouts, no transport retries (retries live in the failover manager) and a response
-size cap. Transport errors, status codes and unreadable bodies become ``FlightDataError``s here
-and nowhere else. API keys are registered with a log filter so httpx's request log lines
-never show them.
+Every HTTP provider owns one ``ProviderHttp``: one httpx transport with connection limits,
+explicit timeouts, no transport retries (retries live in the failover manager), the proxy the
+environment names (``HTTPS_PROXY``, ``NO_PROXY``...) and a response size cap. Transport errors,
+status codes and unreadable bodies become ``FlightDataError``s here and nowhere else. Messages
+and the request log pass through ``redaction.redact``, so no registered API key shows.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ from flight_agent.errors import (
     ProviderUnavailableError,
     RateLimitedError,
 )
+from flight_agent.providers.proxies import environment_proxy
+from flight_agent.providers.redaction import redact
 
 DEFAULT_MAX_BODY_BYTES = 2_000_000
-REDACTED = "***"
 
 BodyErrorHook = Callable[[int, Any, float | None], FlightDataError | None]
 """Reads a provider's own error envelope: ``(status, parsed body or None, retry_after)``.
@@ -45,58 +46,7 @@ inside the body (AviationStack, even with HTTP 200) or that overload a status co
 sends 429 both for "rate limited" and "quota used up") pass a ``body_error`` hook.
 """
 
-_secrets: set[str] = set()
-
-
-def redact(text: str) -> str:
-    """``text`` with every registered API key replaced by ``***``.
-
-    Longest keys first: a key that contains a shorter registered one is still hidden whole.
-    """
-    for secret in sorted(_secrets, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
-
-
-class _RedactSecrets(logging.Filter):
-    """Replaces registered API keys in log messages."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if _secrets:
-            message = record.getMessage()
-            redacted = redact(message)
-            if redacted != message:
-                record.msg, record.args = redacted, ()
-        return True
-
-
-_REDACTOR = _RedactSecrets()
-_HTTP_LOGGERS = (
-    "httpx",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-)
-
-
 _logger = logging.getLogger(__name__)
-
-
-def register_secret(secret: str) -> None:
-    """Keep ``secret`` out of every error and log record from now on.
-
-    URLs may carry query-parameter keys (AviationStack): this module's request log redacts
-    them, and httpx's and httpcore's loggers get a redacting filter too, so no future record of
-    theirs can leak one (logger filters do not apply to child loggers, so each is listed).
-    """
-    if not secret:
-        return
-    _secrets.add(secret)
-    for name in _HTTP_LOGGERS:
-        logger = logging.getLogger(name)
-        if _REDACTOR not in logger.filters:
-            logger.addFilter(_REDACTOR)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -233,15 +183,17 @@ class PoolShards(httpx.AsyncBaseTransport):
 
     Args:
         max_connections: Connections across all pools (each kept alive when idle).
+        proxy: Send every request through this proxy URL (None: straight to the server).
     """
 
-    def __init__(self, max_connections: int) -> None:
+    def __init__(self, max_connections: int, *, proxy: str | None = None) -> None:
         count = max(1, math.ceil(max_connections / POOL_SHARD_SIZE))
         size = math.ceil(max_connections / count)
         limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
         tls = httpx.create_ssl_context()  # loading the CA bundle takes ~40 ms: share it
         self._pools = [
-            httpx.AsyncHTTPTransport(verify=tls, retries=0, limits=limits) for _ in range(count)
+            httpx.AsyncHTTPTransport(verify=tls, retries=0, limits=limits, proxy=proxy)
+            for _ in range(count)
         ]
         self._in_flight = [0] * count
 
@@ -277,7 +229,9 @@ class ProviderHttp:
         timeout: Seconds for connect, read, write and pool waits.
         max_body_bytes: Larger bodies are refused with ``InvalidResponseError``.
         max_connections: Connection pool size.
-        transport: A custom transport (tests use the fake upstream's ASGI app).
+        transport: A custom transport (tests use the fake upstream's ASGI app); by default
+            ``PoolShards`` through the proxy the environment names for ``base_url``, read once
+            here by httpx's rules (``environment_proxy``).
         body_error: Optional ``BodyErrorHook`` consulted for every response with a body, before
             the status code is mapped.
         not_found_on_404: Read a 404 as "no such flight" (AeroDataBox, AviationStack); when
@@ -316,8 +270,11 @@ class ProviderHttp:
         )
         self._timeout = {"timeout": httpx.Timeout(timeout).as_dict()}
         # Requests go straight to the transport: a client's cookies, auth flow, redirects and
-        # URL merging are not used here and cost ~0.15 ms per request, a third of the HTTP work.
-        self._transport = transport or PoolShards(max_connections)
+        # URL merging are not used here and cost a third of the HTTP work; of its environment
+        # handling only the proxy matters, and ``environment_proxy`` reads it as the client would.
+        self._transport = transport or PoolShards(
+            max_connections, proxy=environment_proxy(self._root)
+        )
 
     async def get_json(self, path: str, params: dict[str, str] | None = None) -> HttpResponse:
         """GET ``path`` and return its JSON body, or raise the matching ``FlightDataError``.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -19,6 +19,7 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightDateOutOfRangeError
 from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries
 from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
+from flight_agent.outcomes import gather_outcomes
 from flight_agent.providers.metrics import ProviderMetrics
 
 __all__ = [
@@ -43,6 +44,20 @@ class QueryOutcome:
     def ok(self) -> bool:
         """True when the provider answered (found or definitely not found)."""
         return self.error is None
+
+    @classmethod
+    async def gather(
+        cls,
+        queries: Sequence[FlightQuery],
+        fetch: Callable[[FlightQuery], Awaitable[FlightStatusData | None]],
+    ) -> list[QueryOutcome]:
+        """``fetch`` every query concurrently: one outcome per query, in order; a failing
+        query does not affect the others."""
+        answers = await gather_outcomes(queries, fetch)
+        return [
+            cls(query, error=answer) if isinstance(answer, FlightDataError) else cls(query, answer)
+            for query, answer in zip(queries, answers, strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +163,11 @@ class FlightDataProvider(ABC):
         return await self.fetch(FlightQuery.parse(ident, departure_date, origin=origin))
 
     async def fetch(self, query: FlightQuery) -> FlightStatusData | None:
-        """Answer one validated query, recording its outcome in ``metrics``."""
+        """Answer one validated query, recording its outcome in ``metrics``.
+
+        The failover engine calls ``answer`` instead: it checks the date and accounts for
+        each attempt itself.
+        """
         try:
             self.check_date(query)
         except FlightDataError as error:
@@ -156,7 +175,7 @@ class FlightDataProvider(ABC):
             raise
         started = self.clock.monotonic()
         try:
-            result = await self._fetch(query)
+            result = await self.answer(query)
         except FlightDataError as error:
             self.metrics.record_error(error, self.clock.monotonic() - started)
             raise
@@ -172,17 +191,17 @@ class FlightDataProvider(ABC):
             InvalidFlightQueryError: An item is malformed (checked before any request; the
                 message names its position).
         """
-        parsed = parse_queries(queries)
         semaphore = asyncio.Semaphore(self.max_concurrency)
 
-        async def one(query: FlightQuery) -> QueryOutcome:
+        async def one(query: FlightQuery) -> FlightStatusData | None:
             async with semaphore:
-                try:
-                    return QueryOutcome(query, await self.fetch(query))
-                except FlightDataError as error:
-                    return QueryOutcome(query, error=error)
+                return await self.fetch(query)
 
-        return list(await asyncio.gather(*(one(query) for query in parsed)))
+        return await QueryOutcome.gather(parse_queries(queries), one)
+
+    async def answer(self, query: FlightQuery) -> FlightStatusData | None:
+        """Answer one query whose date was checked, recording nothing: the caller measures."""
+        return await self._fetch(query)
 
     async def get_flight_by_id(self, provider_flight_id: str) -> FlightStatusData | None:
         """One flight by this provider's own id; see ``supports_lookup_by_id``."""

@@ -1,16 +1,19 @@
-"""Mapping helpers shared by every provider adapter: times, text, delays, codeshares and legs."""
+"""Mapping helpers shared by every provider adapter: times, text, delays, codeshares, diversions
+and legs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from flight_agent.airports import Airport, zone_named
 from flight_agent.errors import InvalidResponseError
 from flight_agent.flight_query import FlightQuery
-from flight_agent.models import FlightStatusData
+from flight_agent.models import FlightStatus, FlightStatusData
 
 
 def text(value: Any) -> str | None:
@@ -67,6 +70,24 @@ def minutes_between(scheduled: datetime | None, actual: datetime | None) -> int 
     if scheduled is None or actual is None:
         return None
     return round((actual - scheduled).total_seconds() / 60)
+
+
+def gate_delays(
+    times: dict[str, datetime | None], departure: int | None = None, arrival: int | None = None
+) -> dict[str, int | None]:
+    """``departure_delay_minutes`` and ``arrival_delay_minutes`` of a record.
+
+    The feed's own figures (``departure``, ``arrival``) when it gives them; else the gate times
+    compared with the schedule, the actual time or, before it, the estimate.
+    """
+    return {
+        "departure_delay_minutes": departure
+        if departure is not None
+        else minutes_between(times["scheduled_out"], times["actual_out"] or times["estimated_out"]),
+        "arrival_delay_minutes": arrival
+        if arrival is not None
+        else minutes_between(times["scheduled_in"], times["actual_in"] or times["estimated_in"]),
+    }
 
 
 def seconds_to_minutes(value: Any) -> int | None:
@@ -152,6 +173,87 @@ def merge_codeshares(records: Iterable[tuple[FlightStatusData, bool]]) -> list[F
             chosen = chosen.model_copy(update={"codeshares": codeshares})
         merged.append(chosen)
     return merged
+
+
+def merge_diversions(records: list[FlightStatusData]) -> list[FlightStatusData]:
+    """Fold diversion legs into the original flight.
+
+    A feed may list a diverted flight twice under one ``provider_flight_id`` (AeroAPI does, with
+    one ``fa_flight_id``): the original leg and a new leg to the diversion airport. The original
+    is the leg scheduled to arrive first (the new leg carries no schedule of its own); it gets
+    ``diverted_to`` and status DIVERTED.
+    """
+    groups: defaultdict[str | None, list[FlightStatusData]] = defaultdict(list)
+    for record in records:
+        groups[record.provider_flight_id].append(record)
+    merged: list[FlightStatusData] = []
+    for key, group in groups.items():
+        if key is None or len(group) == 1:
+            merged.extend(group)
+            continue
+        latest = datetime.max.replace(tzinfo=UTC)
+        original = min(group, key=lambda r: r.scheduled_in or r.scheduled_on or latest)
+        diversion = next(
+            (r for r in group if r.destination.code != original.destination.code), None
+        )
+        if diversion is None:
+            merged.extend(group)
+            continue
+        merged.append(
+            original.model_copy(
+                update={
+                    "status": FlightStatus.DIVERTED,
+                    "diverted_to": diversion.destination,
+                    "actual_on": original.actual_on or diversion.actual_on,
+                    "actual_in": original.actual_in or diversion.actual_in,
+                }
+            )
+        )
+    return merged
+
+
+class FlightMapper(Protocol):
+    """Normalizes one flight object of a feed; None when it lacks an airport or a time."""
+
+    def __call__(
+        self, flight: dict[str, Any], /, *, flight_id: str, source: str, fetched_at: datetime
+    ) -> FlightStatusData | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CodeshareFeed:
+    """A feed listing one flight object per marketing number (AeroDataBox, AviationStack).
+
+    Attributes:
+        map_flight: Normalizes one flight object (a marketing copy lists its own ident in
+            ``codeshares``).
+        is_marketing_copy: Whether a flight object copies a flight another airline operates.
+    """
+
+    map_flight: FlightMapper
+    is_marketing_copy: Callable[[dict[str, Any]], bool]
+
+    def answer(
+        self,
+        flights: Iterable[dict[str, Any]],
+        query: FlightQuery,
+        *,
+        source: str,
+        fetched_at: datetime,
+    ) -> FlightStatusData | None:
+        """The record that answers ``query``: every flight object mapped, the copies of one
+        flight folded onto the operating one (``merge_codeshares``), then the leg of the query's
+        date and origin chosen (``choose_leg``), so flights of other days are never answered."""
+        mapped = (
+            (self.map_flight(f, flight_id=query.flight_id, source=source, fetched_at=fetched_at), f)
+            for f in flights
+        )
+        records = merge_codeshares(
+            (record, self.is_marketing_copy(flight))
+            for record, flight in mapped
+            if record is not None
+        )
+        return choose_leg(records, query)
 
 
 def as_dict(value: Any) -> dict[str, Any]:

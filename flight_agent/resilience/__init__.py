@@ -1,18 +1,19 @@
 """Resilience building blocks: the per-provider circuit breaker and error classification."""
 
 from flight_agent.resilience.breaker import (
-    BreakerConfig,
     BreakerListener,
     BreakerState,
+    BreakerStats,
     CircuitBreaker,
-    WindowType,
-    classify,
 )
+from flight_agent.resilience.breaker_config import BreakerConfig, WindowType
+from flight_agent.resilience.breaker_window import classify
 
 __all__ = [
     "BreakerConfig",
     "BreakerListener",
     "BreakerState",
+    "BreakerStats",
     "CircuitBreaker",
     "WindowType",
     "classify",

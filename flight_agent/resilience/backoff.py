@@ -1,4 +1,4 @@
-"""Full-jitter exponential backoff (AWS "Exponential Backoff And Jitter"), from tenacity.
+"""Full-jitter exponential backoff (AWS "Exponential Backoff And Jitter").
 
 The wait before same-provider retry *n* is uniform in [0, min(cap, base * 2**(n-1))), so
 clients that failed together do not retry together.
@@ -6,7 +6,7 @@ clients that failed together do not retry together.
 
 from __future__ import annotations
 
-from tenacity import AsyncRetrying, RetryCallState, wait_random_exponential
+import random
 
 
 class FullJitterBackoff:
@@ -18,11 +18,13 @@ class FullJitterBackoff:
     """
 
     def __init__(self, base: float, cap: float) -> None:
-        self._strategy = wait_random_exponential(multiplier=base, max=cap)
-        self._retrying = AsyncRetrying()
+        self._base = base
+        self._cap = cap
+
+    def bound(self, retry: int) -> float:
+        """The longest wait before retry number ``retry`` (1-based)."""
+        return min(self._cap, self._base * 2.0 ** (retry - 1))
 
     def delay(self, retry: int) -> float:
         """A random wait before retry number ``retry`` (1-based)."""
-        state = RetryCallState(self._retrying, fn=None, args=(), kwargs={})
-        state.attempt_number = retry
-        return float(self._strategy(state))
+        return random.uniform(0.0, self.bound(retry))

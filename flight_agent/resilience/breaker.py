@@ -34,24 +34,19 @@ dropped, as are results in HALF_OPEN beyond the permits handed out (calls that s
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
 import random
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal, TypeAlias
+from typing import TypeAlias
+
+from pydantic import BaseModel, ConfigDict
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-from flight_agent.errors import (
-    CircuitOpenError,
-    FlightNotFoundError,
-    InvalidFlightQueryError,
-    QuotaExhaustedError,
-    RateLimitedError,
-)
+from flight_agent.errors import CircuitOpenError
+from flight_agent.resilience.breaker_config import BreakerConfig, WindowType
+from flight_agent.resilience.breaker_window import SlidingWindow
 
 logger = logging.getLogger(__name__)
 
@@ -66,150 +61,32 @@ class BreakerState(StrEnum):
     DISABLED = "disabled"
 
 
-class WindowType(StrEnum):
-    """How the CLOSED-state sliding window is measured."""
-
-    COUNT = "count"
-    TIME = "time"
-
-
 BreakerListener: TypeAlias = Callable[[str, BreakerState, BreakerState], None]
 """Called as ``listener(name, old_state, new_state)`` on every transition."""
 
 
-@dataclass(frozen=True)
-class BreakerConfig:
-    """Thresholds and timings of a breaker (defaults: starting points for an HTTP API).
+class BreakerStats(BaseModel):
+    """A breaker's state and the figures of its current window (see ``CircuitBreaker``)."""
 
-    Attributes:
-        window_type: COUNT (the last ``window_size`` calls) or TIME (the last ``window_size``
-            seconds, in one-second buckets).
-        window_size: Calls or seconds in the window.
-        minimum_calls: Calls buffered before any decision; capped at ``window_size`` for COUNT.
-        failure_rate_threshold: Percent of failed calls that opens the circuit (inclusive).
-        slow_call_duration: Seconds; a call taking longer is slow even if it succeeded.
-        slow_call_rate_threshold: Percent of slow calls that opens the circuit (inclusive).
-        consecutive_failures: Open after this many failures in a row, whatever the window says;
-            None disables the rule.
-        open_duration: Seconds of the first open period.
-        open_duration_multiplier: Growth per re-open without an intervening CLOSED period.
-        max_open_duration: Cap of the grown open period (before jitter).
-        open_jitter: Fraction; an open period of ``d`` lasts a random time in ``[d, d*(1+jitter)]``.
-        half_open_probes: Concurrent permits, and calls judged, in HALF_OPEN.
-        max_half_open_wait: Seconds a probe may stay unfinished before HALF_OPEN gives up and opens
-            for the next, longer period; 0 waits forever.
-    """
+    model_config = ConfigDict(frozen=True)
 
-    window_type: WindowType = WindowType.COUNT
-    window_size: int = 20
-    minimum_calls: int = 10
-    failure_rate_threshold: float = 50.0
-    slow_call_duration: float = 2.5
-    slow_call_rate_threshold: float = 80.0
-    consecutive_failures: int | None = None
-    open_duration: float = 30.0
-    open_duration_multiplier: float = 2.0
-    max_open_duration: float = 300.0
-    open_jitter: float = 0.0
-    half_open_probes: int = 3
-    max_half_open_wait: float = 6.0
-
-    def __post_init__(self) -> None:
-        """Check every field; raise one ValueError naming all the problems."""
-        object.__setattr__(self, "window_type", WindowType(self.window_type))
-        rules = {
-            "window_size": (self.window_size >= 1, ">= 1"),
-            "minimum_calls": (self.minimum_calls >= 1, ">= 1"),
-            "failure_rate_threshold": (0 < self.failure_rate_threshold <= 100, "in (0, 100]"),
-            "slow_call_rate_threshold": (0 < self.slow_call_rate_threshold <= 100, "in (0, 100]"),
-            "slow_call_duration": (self.slow_call_duration > 0, "> 0 s"),
-            "consecutive_failures": (
-                self.consecutive_failures is None or self.consecutive_failures >= 1,
-                "None or >= 1",
-            ),
-            "open_duration": (self.open_duration > 0, "> 0 s"),
-            "open_duration_multiplier": (self.open_duration_multiplier >= 1, ">= 1"),
-            "max_open_duration": (
-                self.max_open_duration >= self.open_duration,
-                f">= open_duration ({self.open_duration})",
-            ),
-            "open_jitter": (0 <= self.open_jitter <= 1, "in [0, 1]"),
-            "half_open_probes": (self.half_open_probes >= 1, ">= 1"),
-            "max_half_open_wait": (self.max_half_open_wait >= 0, ">= 0 s (0 = forever)"),
-        }
-        problems = [
-            f"{name} must be {rule}, got {getattr(self, name)!r}"
-            for name, (ok, rule) in rules.items()
-            if not ok
-        ]
-        if problems:
-            raise ValueError("invalid BreakerConfig: " + "; ".join(problems))
-
-
-@dataclass(slots=True)
-class _Bucket:
-    second: int
-    calls: int = 0
-    failed: int = 0
-    slow: int = 0
-
-
-class _Metrics:
-    """One state's figures: subtract-on-evict window totals, rejections, the failure streak.
-
-    A COUNT window holds one bucket per call (the last ``size``); a TIME window holds one bucket
-    per second (the last ``size`` seconds).
-    """
-
-    def __init__(self, window_type: WindowType, size: int, minimum: int) -> None:
-        self.window_type, self.size, self.minimum = window_type, size, minimum
-        self._buckets: deque[_Bucket] = deque()
-        self.calls = self.failed = self.slow = self.not_permitted = self.consecutive_failures = 0
-
-    def rate(self, count: int) -> float:
-        return -1.0 if self.calls < self.minimum else count * 100.0 / self.calls
-
-    def record(self, *, failed: bool, slow: bool, now: float) -> None:
-        if self.window_type is WindowType.COUNT:
-            if self.calls == self.size:
-                self._drop(self._buckets.popleft())
-            self._buckets.append(_Bucket(0))
-        else:
-            self.evict(now)
-            if not self._buckets or self._buckets[-1].second != math.floor(now):
-                self._buckets.append(_Bucket(math.floor(now)))
-        bucket = self._buckets[-1]
-        bucket.calls += 1
-        bucket.failed += failed
-        bucket.slow += slow
-        self.calls, self.failed, self.slow = self.calls + 1, self.failed + failed, self.slow + slow
-        self.consecutive_failures = self.consecutive_failures + 1 if failed else 0
-
-    def evict(self, now: float) -> None:
-        if self.window_type is WindowType.TIME:
-            horizon = math.floor(now) - self.size  # buckets at or before it have left the window
-            while self._buckets and self._buckets[0].second <= horizon:
-                self._drop(self._buckets.popleft())
-
-    def _drop(self, bucket: _Bucket) -> None:
-        self.calls -= bucket.calls
-        self.failed -= bucket.failed
-        self.slow -= bucket.slow
+    name: str
+    state: BreakerState
+    window_type: WindowType
+    failure_rate: float
+    slow_call_rate: float
+    buffered_calls: int
+    failed_calls: int
+    slow_calls: int
+    not_permitted_calls: int
+    consecutive_failures: int
+    open_count: int
+    probes_in_flight: int
+    retry_after: float | None
 
 
 _DEFAULT_CONFIG = BreakerConfig()
 _EPSILON = 1e-9  # seconds; so that waiting exactly retry_after() always ends the period
-_SNAPSHOT_FIGURES = (
-    "failure_rate",
-    "slow_call_rate",
-    "buffered_calls",
-    "failed_calls",
-    "slow_calls",
-    "not_permitted_calls",
-    "consecutive_failures",
-    "open_count",
-    "probes_in_flight",
-)
 
 
 class CircuitBreaker:
@@ -236,7 +113,7 @@ class CircuitBreaker:
         self._rng = rng if rng is not None else random.Random()
         self._listeners: list[BreakerListener] = []
         self._state = BreakerState.CLOSED
-        self._metrics = self._closed_metrics()
+        self._window = self._closed_window()
         self._open_until = 0.0
         self._open_count = 0
         self._last_period: float | None = None
@@ -255,11 +132,11 @@ class CircuitBreaker:
         if state in (BreakerState.CLOSED, BreakerState.DISABLED):
             return True
         if state is BreakerState.HALF_OPEN and (
-            self._metrics.calls + len(self._probe_grants) < self.config.half_open_probes
+            self._window.calls + len(self._probe_grants) < self.config.half_open_probes
         ):
             self._probe_grants.append(now)
             return True
-        self._metrics.not_permitted += 1
+        self._window.not_permitted += 1
         return False
 
     def acquire(self) -> None:
@@ -392,14 +269,23 @@ class CircuitBreaker:
         self._tick()
         return len(self._probe_grants)
 
-    def snapshot(self) -> dict[str, object]:
-        """JSON-ready figures for health tables."""
-        figures: dict[str, object] = {"name": self.name, "state": self.state.value}
-        figures["window_type"] = self.config.window_type.value
-        for key in _SNAPSHOT_FIGURES:
-            figures[key] = getattr(self, key)
-        figures["retry_after"] = self.retry_after()
-        return figures
+    def snapshot(self) -> BreakerStats:
+        """The state and figures, for health tables."""
+        return BreakerStats(
+            name=self.name,
+            state=self.state,
+            window_type=self.config.window_type,
+            failure_rate=self.failure_rate,
+            slow_call_rate=self.slow_call_rate,
+            buffered_calls=self.buffered_calls,
+            failed_calls=self.failed_calls,
+            slow_calls=self.slow_calls,
+            not_permitted_calls=self.not_permitted_calls,
+            consecutive_failures=self.consecutive_failures,
+            open_count=self.open_count,
+            probes_in_flight=self.probes_in_flight,
+            retry_after=self.retry_after(),
+        )
 
     def _tick(self) -> float:
         """Make the transitions time has made due; return the monotonic now."""
@@ -414,21 +300,21 @@ class CircuitBreaker:
             self._open(self._probe_grants[0] + wait)  # opened when the probe became stuck
         if self._state is BreakerState.OPEN and now >= self._open_until - _EPSILON:
             probes = self.config.half_open_probes
-            self._metrics = _Metrics(WindowType.COUNT, probes, probes)
+            self._window = SlidingWindow(WindowType.COUNT, probes, probes)
             self._transition(BreakerState.HALF_OPEN)
         return now
 
-    def _current(self) -> _Metrics:
+    def _current(self) -> SlidingWindow:
         now = self._tick()
-        self._metrics.evict(now)
-        return self._metrics
+        self._window.evict(now)
+        return self._window
 
-    def _closed_metrics(self) -> _Metrics:
+    def _closed_window(self) -> SlidingWindow:
         cfg = self.config
         minimum = cfg.minimum_calls
         if cfg.window_type is WindowType.COUNT:
             minimum = min(minimum, cfg.window_size)
-        return _Metrics(cfg.window_type, cfg.window_size, minimum)
+        return SlidingWindow(cfg.window_type, cfg.window_size, minimum)
 
     def _above(self, failed: int, slow: int, calls: int) -> bool:
         """Whether either rate over ``calls`` reaches its threshold (no division, no rounding)."""
@@ -447,7 +333,7 @@ class CircuitBreaker:
             self._probe_grants.popleft()
         elif state is not BreakerState.CLOSED:
             return
-        m = self._metrics
+        m = self._window
         m.record(failed=failed, slow=duration > self.config.slow_call_duration, now=now)
         if state is BreakerState.HALF_OPEN:
             probes = self.config.half_open_probes
@@ -481,7 +367,7 @@ class CircuitBreaker:
         self._transition(BreakerState.OPEN)
 
     def _close(self) -> None:
-        self._metrics = self._closed_metrics()
+        self._window = self._closed_window()
         self._open_count = 0
         self._last_period = None
         self._probe_grants.clear()
@@ -498,27 +384,3 @@ class CircuitBreaker:
                 listener(self.name, old, new)
             except Exception:
                 logger.exception("circuit breaker %s: listener failed", self.name)
-
-
-def classify(error: BaseException) -> Literal["failure", "ignore"]:
-    """Whether an error counts against a provider's breaker; "ignore" wins over "failure".
-
-    Ignored (give the permit back with ``release()``): ``asyncio.CancelledError``, since a lost
-    hedge or a cancelled caller tells nothing about the provider; ``InvalidFlightQueryError``, since
-    bad input must not open a healthy provider's circuit; ``FlightNotFoundError``, since the
-    provider did answer and coverage differs; and ``RateLimitedError`` other than
-    ``QuotaExhaustedError``, since a 429 becomes a Retry-After cool-down in the failover manager.
-    Everything else is a failure: timeouts, 5xx, bad responses, 401/403, an exhausted quota, and
-    unexpected exceptions. A ``ProviderError`` that is also an ignored type is ignored.
-
-    Args:
-        error: The exception a guarded call raised.
-
-    Returns:
-        ``"ignore"`` or ``"failure"``.
-    """
-    if isinstance(error, asyncio.CancelledError | InvalidFlightQueryError | FlightNotFoundError):
-        return "ignore"
-    if isinstance(error, RateLimitedError) and not isinstance(error, QuotaExhaustedError):
-        return "ignore"
-    return "failure"

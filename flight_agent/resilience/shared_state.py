@@ -4,22 +4,21 @@ Only the decision is shared: ``SET {prefix}:{provider}:open 1 PX <open ms>`` whe
 opens a provider's breaker, so every process skips that provider until the key expires by
 itself. Counters stay local, so one process's network trouble cannot count as everyone's.
 A guarded call costs one ``PTTL`` (or none while a recent answer is cached). Redis trouble never
-reaches the caller: the call goes on with local state, the error is counted, and Redis is left
-alone for ``retry_interval`` seconds so an outage adds no latency per request.
+reaches the caller: commands go through a ``RedisGuard``, whose ``StoreUnavailableError`` means
+"go on with local state"; the guard counts the failure and leaves Redis alone for
+``retry_interval`` seconds, so an outage adds no latency per request.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-
-logger = logging.getLogger(__name__)
+from flight_agent.errors import StoreUnavailableError
+from flight_agent.redis_guard import RedisGuard
 
 DEFAULT_PREFIX = "flight-agent:v1:cb"
 
@@ -45,14 +44,23 @@ class SharedBreakerState:
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._redis = redis
+        self._guard = RedisGuard(
+            redis, role="shared breaker state", backoff_s=retry_interval, clock=clock
+        )
         self._prefix = prefix
         self._cache_ttl = cache_ttl
-        self._retry_interval = retry_interval
         self._clock = clock
         self._cache: dict[str, tuple[float, float | None]] = {}
-        self._down_until = 0.0
-        self.errors = 0
-        self.commands = 0
+
+    @property
+    def errors(self) -> int:
+        """Redis commands that failed."""
+        return self._guard.failures
+
+    @property
+    def commands(self) -> int:
+        """Redis commands sent (none while Redis is left alone after a failure)."""
+        return self._guard.commands
 
     def key(self, provider: str) -> str:
         """The Redis key holding ``provider``'s OPEN decision."""
@@ -81,14 +89,8 @@ class SharedBreakerState:
         self._cache.pop(provider, None)
 
     async def _command(self, command: Callable[[], Awaitable[Any]]) -> Any:
-        """Run one Redis command, or skip it while Redis is known to be down."""
-        if self._clock.monotonic() < self._down_until:
-            return None
-        self.commands += 1
+        """Run one Redis command; None when it fails or Redis is resting (local state decides)."""
         try:
-            return await command()
-        except (RedisError, OSError, TimeoutError) as error:
-            self.errors += 1
-            self._down_until = self._clock.monotonic() + self._retry_interval
-            logger.warning("shared breaker state unavailable, using local state: %s", error)
+            return await self._guard.run(command)
+        except StoreUnavailableError:
             return None

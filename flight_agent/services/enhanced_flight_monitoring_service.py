@@ -9,42 +9,37 @@ process.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self
 
 from flight_agent.cache import FlightCache, MemoryCache, RedisCache, TtlPolicy
 from flight_agent.cache.redis_cache import fail_fast_client
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-from flight_agent.errors import (
-    AllProvidersFailedError,
-    FlightDataError,
-    ProviderError,
-)
+from flight_agent.errors import FlightDataError
 from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries, schedule_window
-from flight_agent.irops import NasStatus, parse_nas_status
-from flight_agent.models import Attempt, FlightStatusData, ScheduledFlight
+from flight_agent.irops import NasStatus, ProgrammeEffect, parse_nas_status, programme_effects
+from flight_agent.models import FlightStatusData, ScheduledFlight
 from flight_agent.monitoring import ChangeCallback, FlightMonitor, Subscription, WatchState
-from flight_agent.providers.failover_config import FailoverConfig
-from flight_agent.providers.failover_manager import FailoverManager
-from flight_agent.providers.interfaces import (
+from flight_agent.providers import (
     DepartureBoard,
+    FailoverConfig,
+    FailoverManager,
     FlightDataProvider,
     ProviderHealth,
+    ProviderStats,
     QueryOutcome,
 )
-from flight_agent.providers.metrics import outcome_of
+from flight_agent.providers.failover import operations
 from flight_agent.resilience.shared_state import SharedBreakerState
 from flight_agent.services.provider_factory import build_providers
+from flight_agent.services.stats import ServiceStats
 from flight_agent.services.status_lookup import StatusLookup
 from flight_agent.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 REDIS_SOCKET_TIMEOUT = 0.25
 """Seconds a Redis command may take before it counts as an outage (a cache must be fast)."""
@@ -54,8 +49,9 @@ class EnhancedFlightMonitoringService:
     """Cached, failover-backed flight status and monitoring.
 
     Args:
-        enable_mock_provider: Add the simulated provider as the last fallback (it is used on
-            its own whenever no provider key is set).
+        enable_mock_provider: Also add the simulated provider as the last fallback when provider
+            keys are set (off by default, so live answers are never mixed with simulated ones;
+            with no key set, the simulated provider answers on its own either way).
         check_interval_seconds: The monitor looks for due flights at least this often; each
             watched flight is polled on its own adaptive schedule.
         providers: Use exactly these providers instead of the ones settings describe.
@@ -69,7 +65,7 @@ class EnhancedFlightMonitoringService:
 
     def __init__(
         self,
-        enable_mock_provider: bool = True,
+        enable_mock_provider: bool = False,
         check_interval_seconds: float = 300,
         *,
         providers: Iterable[FlightDataProvider] | None = None,
@@ -155,34 +151,26 @@ class EnhancedFlightMonitoringService:
         Raises:
             InvalidFlightQueryError: An item is malformed; its position is named.
         """
-        parsed = parse_queries(queries)
-
-        async def one(query: FlightQuery) -> QueryOutcome:
-            try:
-                return QueryOutcome(
-                    query, await self.lookup.get(query, refresh=refresh, batch=True)
-                )
-            except FlightDataError as error:
-                return QueryOutcome(query, error=error)
-
-        return list(await asyncio.gather(*(one(query) for query in parsed)))
+        return await QueryOutcome.gather(
+            parse_queries(queries),
+            lambda query: self.lookup.get(query, refresh=refresh, batch=True),
+        )
 
     async def get_inbound_flight(self, record: FlightStatusData) -> FlightStatusData | None:
-        """The aircraft's previous flight, from the provider that gave ``record`` if usable.
+        """The aircraft's previous flight, from the provider that gave ``record`` (the id it
+        names means nothing to the others), asked once.
 
         Returns:
             The inbound record, or None when the record names none, its provider cannot look
-            flights up by id, or the lookup fails (the inbound is a refinement, not a must).
+            flights up by id or cannot be asked now, or the lookup fails (the inbound is a
+            refinement, not a must).
         """
-        provider = self._provider_named(record.source)
-        if record.inbound_flight_id is None or provider is None:
+        if record.inbound_flight_id is None:
             return None
-        if not provider.supports_lookup_by_id:
-            return None
+        operation = operations.flight_by_id(record.source, record.inbound_flight_id)
         try:
-            async with asyncio.timeout(self.failover_manager.config.attempt_timeout):
-                return await provider.get_flight_by_id(record.inbound_flight_id)
-        except (FlightDataError, TimeoutError) as error:
+            return await self.failover_manager.call(operation)
+        except FlightDataError as error:
             logger.info("inbound flight of %s unavailable: %s", record.flight_id, error)
             return None
 
@@ -191,18 +179,16 @@ class EnhancedFlightMonitoringService:
     ) -> list[ScheduledFlight]:
         """Scheduled flights from ``origin`` to ``destination`` departing in [start, end).
 
-        Usable providers with schedules (enabled, circuit not open, not cooling down) are asked
-        in priority order, each within the attempt timeout; the first answer wins.
+        Providers with schedules are asked once each, in priority order, through the failover
+        engine (open and cooling-down providers are skipped); the first answer wins.
 
         Raises:
             InvalidFlightQueryError: Unknown airports or a bad window.
             AllProvidersFailedError: No provider with schedules answered.
         """
         schedule_window(origin, destination, start, end)
-        return await self._first_answer(
-            "schedules",
-            lambda provider: provider.supports_schedules,
-            lambda provider: provider.find_flights(origin, destination, start, end),
+        return await self.failover_manager.call(
+            operations.schedules(origin, destination, start, end)
         )
 
     async def departure_board(
@@ -218,44 +204,16 @@ class EnhancedFlightMonitoringService:
         taken off yet, optionally of one airline (ICAO code), in at most ``max_pages`` result
         sets: one call for many flights, which the monitor uses for flights leaving together.
 
-        Usable providers with departure boards are asked in priority order, each within the
-        attempt timeout; the first answer wins.
+        Providers with departure boards are asked once each, in priority order, through the
+        failover engine (open and cooling-down providers are skipped; a Retry-After cools the
+        provider for every kind of call); the first answer wins.
 
         Raises:
             InvalidFlightQueryError: Unknown airport or airline, or a bad window.
             AllProvidersFailedError: No provider with departure boards answered.
         """
-        return await self._first_answer(
-            "departure boards",
-            lambda provider: provider.supports_departure_boards,
-            lambda provider: provider.departure_board(
-                airport, start, end, airline=airline, max_pages=max_pages
-            ),
-        )
-
-    async def _first_answer(
-        self,
-        what: str,
-        offers: Callable[[FlightDataProvider], bool],
-        ask: Callable[[FlightDataProvider], Awaitable[T]],
-    ) -> T:
-        """The answer of the first usable provider that ``offers`` it, each asked within the
-        attempt timeout (these calls are not retried or counted by the breakers)."""
-        attempts: list[Attempt] = []
-        timeout = self.failover_manager.config.attempt_timeout
-        for provider in self.failover_manager.usable_providers():
-            if not offers(provider):
-                continue
-            try:
-                async with asyncio.timeout(timeout):
-                    return await ask(provider)
-            except TimeoutError:
-                attempts.append(Attempt(provider=provider.name, outcome="timeout"))
-            except ProviderError as error:
-                attempts.append(Attempt(provider=provider.name, outcome=outcome_of(error)))
-        raise AllProvidersFailedError(
-            f"no provider with {what} answered" if attempts else f"no usable provider has {what}",
-            attempts=attempts,
+        return await self.failover_manager.call(
+            operations.departure_board(airport, start, end, airline=airline, max_pages=max_pages)
         )
 
     def load_nas_status(self, document: str | bytes) -> NasStatus:
@@ -267,10 +225,6 @@ class EnhancedFlightMonitoringService:
         """
         self.nas_status = parse_nas_status(document, received_at=self.clock.now())
         return self.nas_status
-
-    def _provider_named(self, name: str) -> FlightDataProvider | None:
-        usable = self.failover_manager.usable_providers()
-        return next((p for p in usable if p.name == name), None)
 
     # ----- monitoring -------------------------------------------------------------------------
 
@@ -308,24 +262,25 @@ class EnhancedFlightMonitoringService:
         """Probe every provider now; a passing probe re-admits a provider whose circuit opened."""
         return await self.failover_manager.force_health_check()
 
-    def get_provider_stats(self) -> dict[str, dict[str, Any]]:
-        """Per provider: breaker state, success rate, latency, last error, cool-down."""
+    def get_provider_stats(self) -> dict[str, ProviderStats]:
+        """Per provider, highest priority first: breaker state, success rate, latency, calls
+        by kind, last error, cool-down."""
         return self.failover_manager.get_provider_stats()
 
-    def get_service_stats(self) -> dict[str, Any]:
+    def get_service_stats(self) -> ServiceStats:
         """Cache effectiveness, upstream cost, stale answers, monitoring and provider figures."""
         lookups = self.lookup.stats
-        return {
-            "requests": lookups.requests,
-            "cache_hit_rate": round(lookups.hit_rate, 4),
-            "cache": self.cache.snapshot(),
-            "upstream_fetches": lookups.fetches,
-            "upstream_calls_by_provider": dict(lookups.provider_calls),
-            "coalesced_requests": lookups.coalesced,
-            "stale_answers": lookups.stale_answers,
-            "monitoring": self.monitor.stats(),
-            "providers": self.get_provider_stats(),
-        }
+        return ServiceStats(
+            requests=lookups.requests,
+            cache_hit_rate=round(lookups.hit_rate, 4),
+            cache=self.cache.snapshot(),
+            upstream_fetches=lookups.fetches,
+            upstream_calls_by_provider=dict(lookups.provider_calls),
+            coalesced_requests=lookups.coalesced,
+            stale_answers=lookups.stale_answers,
+            monitoring=self.monitor.stats(),
+            providers=self.get_provider_stats(),
+        )
 
     # ----- lifetime ---------------------------------------------------------------------------
 
@@ -359,6 +314,40 @@ class EnhancedFlightMonitoringService:
     ) -> None:
         await self.aclose()
 
+    # ----- what the tools read ----------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The present on the service's clock (fixed in tests, accelerated in replays)."""
+        return self.clock.now()
+
+    async def get_status(
+        self, query: FlightQuery, *, batch: bool = False
+    ) -> FlightStatusData | None:
+        """Status of one parsed query, as ``get_flight_status_with_failover`` gives it.
+
+        Args:
+            query: The flight, date and origin.
+            batch: Fetch it as one item of many (providers ranked by measured performance).
+
+        Returns:
+            The record (``stale=True`` when served from the last known copy during an outage),
+            or None when the providers agree the flight does not exist.
+
+        Raises:
+            AllProvidersFailedError: No provider answered and no earlier copy exists.
+        """
+        return await self.lookup.get(query, batch=batch)
+
+    async def last_snapshot(self, query: FlightQuery) -> FlightStatusData | None:
+        """The record of the monitor's last poll of a watched flight (None if not watched)."""
+        return await self.monitor.last_snapshot(query)
+
+    def programme_effects(self, record: FlightStatusData) -> list[ProgrammeEffect]:
+        """The FAA airport programmes holding the flight up; none before ``load_nas_status``."""
+        if self.nas_status is None:
+            return []
+        return list(programme_effects(record, self.nas_status))
+
 
 def default_service() -> EnhancedFlightMonitoringService:
     """The service the tools, the CLI and the MCP server build from the environment.
@@ -367,4 +356,4 @@ def default_service() -> EnhancedFlightMonitoringService:
     outage shows as stale data or an error rather than as invented flights; with no key at
     all, the simulated provider alone.
     """
-    return EnhancedFlightMonitoringService(enable_mock_provider=False)
+    return EnhancedFlightMonitoringService()

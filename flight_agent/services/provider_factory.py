@@ -1,10 +1,12 @@
 """Which providers a service runs with, decided from settings.
 
-Real providers are built for every key that is set, in the order AeroAPI > AeroDataBox >
-AviationStack (their default priorities). The simulated provider joins when asked for, or on its
-own when no key is set, so the toolkit always answers; the log says which data is simulated. Its
-world includes the showcase flights (``flight-agent scenarios``), so the tools, the CLI, the MCP
-server and the graphs on the embedded defaults show them.
+``LIVE_PROVIDERS`` is the registry: a live provider is built for every key that is set, in its
+order, AeroAPI > AeroDataBox > AviationStack (their default priorities). A new provider is its
+module (an ``HttpFlightDataProvider`` naming its ``key_setting``), that key in ``Settings``, and
+one line here. The simulated provider joins when asked for, or on its own when no key is set, so
+the toolkit always answers; the log says which data is simulated. Its world includes the
+showcase flights (``flight-agent scenarios``), so the tools, the CLI, the MCP server and the
+graphs on the embedded defaults show them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.providers.aerodatabox_provider import AeroDataBoxProvider
 from flight_agent.providers.aviationstack_provider import AviationStackProvider
 from flight_agent.providers.flightaware_provider import FlightAwareProvider
+from flight_agent.providers.http_provider import HttpFlightDataProvider
 from flight_agent.providers.interfaces import FlightDataProvider
 from flight_agent.providers.mock_provider import MockFlightDataProvider
 from flight_agent.settings import Settings
@@ -23,18 +26,17 @@ logger = logging.getLogger(__name__)
 
 SIMULATED_PROVIDER_NAME = "Simulated"
 
-KEY_VARIABLES = ("FLIGHTAWARE_API_KEY", "AERODATABOX_API_KEY", "AVIATIONSTACK_API_KEY")
-"""The environment variables that hold provider keys, in priority order."""
+LIVE_PROVIDERS: tuple[type[HttpFlightDataProvider], ...] = (
+    FlightAwareProvider,
+    AeroDataBoxProvider,
+    AviationStackProvider,
+)
+"""Every live provider, highest priority first; each is used when its key is set."""
 
 
 def configured_keys(settings: Settings) -> list[str]:
-    """The names of the provider keys that are set (never their values)."""
-    keys = (
-        settings.flightaware_api_key,
-        settings.aerodatabox_api_key,
-        settings.aviationstack_api_key,
-    )
-    return [name for name, key in zip(KEY_VARIABLES, keys, strict=True) if Settings.secret(key)]
+    """The variables of the provider keys that are set (never their values)."""
+    return [p.key_variable() for p in LIVE_PROVIDERS if settings.key(p.key_setting)]
 
 
 def simulated_provider(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> MockFlightDataProvider:
@@ -57,21 +59,11 @@ def build_providers(
     Returns:
         At least one provider: the simulated one when no key is configured.
     """
-    providers: list[FlightDataProvider] = []
-    if key := Settings.secret(settings.flightaware_api_key):
-        providers.append(FlightAwareProvider(api_key=key, clock=clock))
-    if key := Settings.secret(settings.aerodatabox_api_key):
-        providers.append(
-            AeroDataBoxProvider(
-                api_key=key, marketplace=settings.aerodatabox_marketplace, clock=clock
-            )
-        )
-    if key := Settings.secret(settings.aviationstack_api_key):
-        providers.append(
-            AviationStackProvider(
-                api_key=key, historical=settings.aviationstack_historical, clock=clock
-            )
-        )
+    providers: list[FlightDataProvider] = [
+        live(settings=settings, clock=clock)
+        for live in LIVE_PROVIDERS
+        if settings.key(live.key_setting)
+    ]
     if providers:
         logger.info("live providers: %s", ", ".join(p.name for p in providers))
     if not providers or enable_mock:
@@ -84,7 +76,7 @@ def build_providers(
         else:
             logger.warning(
                 "no provider key is set (%s): every answer comes from the simulated provider",
-                ", ".join(KEY_VARIABLES),
+                ", ".join(live.key_variable() for live in LIVE_PROVIDERS),
             )
         providers.append(simulated_provider(settings, clock))
     return providers

@@ -16,6 +16,7 @@ from langchain_core.messages import ToolMessage
 
 from flight_agent.airports import Airport
 from flight_agent.irops import ConnectionRisk
+from flight_agent.irops.formatting import delay_text
 from flight_agent.models import FlightStatus, FlightStatusData
 from graphs.offline.intents import strip_instructions
 from tools.errors import HINTS
@@ -89,14 +90,6 @@ def _one(message: ToolMessage) -> str:
     return _quoted(message)
 
 
-def _delay(minutes: int | None) -> str:
-    if minutes is None:
-        return "delay unknown"
-    if minutes == 0:
-        return "on time"
-    return f"{minutes} min late" if minutes > 0 else f"{-minutes} min early"
-
-
 def _end(
     label: str,
     airport: Airport,
@@ -132,8 +125,8 @@ def _headline(flight: FlightStatusData) -> str:
     return (
         f"{flight.flight_id} {flight.origin.code}->{flight.destination.code} on "
         f"{flight.flight_date:%a %d %b %Y} {STATUS_WORDS[flight.status]}{diverted}: departure "
-        f"{_delay(flight.departure_delay_minutes)}, arrival "
-        f"{_delay(flight.arrival_delay_minutes)}."
+        f"{delay_text(flight.departure_delay_minutes)}, arrival "
+        f"{delay_text(flight.arrival_delay_minutes)}."
     )
 
 

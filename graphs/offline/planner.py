@@ -26,15 +26,24 @@ from tools.payloads import (
     RightsReport,
 )
 from tools.schemas import DATE_PATTERN
+from tools.specs import (
+    ASSESS_DISRUPTION,
+    BATCH_STATUS,
+    CHECK_CONNECTION,
+    FIND_ALTERNATIVE_FLIGHTS,
+    GET_FLIGHT_STATUS,
+    PASSENGER_RIGHTS,
+    PROVIDER_HEALTH,
+)
 
 TOOL_INTENTS = {
-    "get_flight_status": Intent.STATUS,
-    "batch_status": Intent.STATUS,
-    "provider_health": Intent.HEALTH,
-    "check_connection": Intent.CONNECTION,
-    "assess_disruption": Intent.DISRUPTION,
-    "passenger_rights": Intent.RIGHTS,
-    "find_alternative_flights": Intent.ALTERNATIVES,
+    GET_FLIGHT_STATUS.name: Intent.STATUS,
+    BATCH_STATUS.name: Intent.STATUS,
+    PROVIDER_HEALTH.name: Intent.HEALTH,
+    CHECK_CONNECTION.name: Intent.CONNECTION,
+    ASSESS_DISRUPTION.name: Intent.DISRUPTION,
+    PASSENGER_RIGHTS.name: Intent.RIGHTS,
+    FIND_ALTERNATIVE_FLIGHTS.name: Intent.ALTERNATIVES,
 }
 
 CAPABILITIES = (
@@ -207,7 +216,7 @@ def _calls(
     """The tool calls that carry out ``intent``, or the question that must come first."""
     calls: list[tuple[str, dict[str, Any]]] = []
     if intent is Intent.HEALTH:
-        calls = [("provider_health", {"provider": request.provider} if request.provider else {})]
+        calls = [(PROVIDER_HEALTH.name, {"provider": request.provider} if request.provider else {})]
     elif intent is Intent.ALTERNATIVES:
         return _alternatives(flights, request, memory, tools)
     elif not flights:
@@ -218,20 +227,20 @@ def _calls(
         onward = flights[1].args()
         if request.hub and "origin" not in onward:
             onward["origin"] = request.hub
-        calls = [("check_connection", {"inbound": flights[0].args(), "onward": onward})]
+        calls = [(CHECK_CONNECTION.name, {"inbound": flights[0].args(), "onward": onward})]
     elif intent is Intent.RIGHTS:
         args: dict[str, Any] = {"flights": [f.args() for f in flights]}
         if request.cause != "unknown":
             args["cause"] = request.cause
         if request.notice_days is not None:
             args["cancellation_notice_days"] = request.notice_days
-        calls = [("passenger_rights", args)]
+        calls = [(PASSENGER_RIGHTS.name, args)]
     elif intent is Intent.DISRUPTION:
-        calls = [("assess_disruption", f.args()) for f in flights]
-    elif len(flights) > 1 and "batch_status" in tools:
-        calls = [("batch_status", {"flights": [f.args() for f in flights]})]
+        calls = [(ASSESS_DISRUPTION.name, f.args()) for f in flights]
+    elif len(flights) > 1 and BATCH_STATUS.name in tools:
+        calls = [(BATCH_STATUS.name, {"flights": [f.args() for f in flights]})]
     else:
-        calls = [("get_flight_status", f.args()) for f in flights]
+        calls = [(GET_FLIGHT_STATUS.name, f.args()) for f in flights]
     return _bound(calls, tools)
 
 
@@ -255,7 +264,7 @@ def _alternatives(
         args["latest"] = latest
     if request.max_results is not None:
         args["max_results"] = request.max_results
-    return _bound([("find_alternative_flights", args)], tools)
+    return _bound([(FIND_ALTERNATIVE_FLIGHTS.name, args)], tools)
 
 
 def _bound(calls: list[tuple[str, dict[str, Any]]], tools: frozenset[str]) -> Plan:

@@ -25,19 +25,20 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, SecretStr
 
 import flight_agent
+from flight_agent.apps import mcp_server
 from flight_agent.apps.mcp_server import (
-    TOOLS,
     InsecureBindError,
     ServiceSlot,
     build_mcp_server,
     is_loopback,
 )
-from flight_agent.providers import MockFlightDataProvider
-from flight_agent.providers.failover_config import FailoverConfig
+from flight_agent.providers import FailoverConfig, MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
+from tests.tools.conftest import ECHO
 from tools import FlightToolkit, operations
 from tools.schemas import FlightRef
+from tools.specs import TOOL_SPECS
 
 DAY = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
 """A date the simulated provider answers whenever the tests run."""
@@ -110,7 +111,7 @@ async def test_every_tool_is_listed_with_schemas_annotations_and_descriptions(
     expected: dict[str, tuple[str, Any]] = {
         tool.name: (tool.description, tool.args_schema) for tool in langchain_tools
     }
-    assert list(listed) == [entry.name for entry in TOOLS] == list(expected)
+    assert list(listed) == [entry.name for entry in TOOL_SPECS] == list(expected)
     for name, (description, schema) in expected.items():
         assert isinstance(schema, type)
         assert issubclass(schema, BaseModel)
@@ -141,6 +142,19 @@ async def test_get_flight_status_gives_text_and_the_payload_of_the_operation(
     direct = await operations.flight_status(service, FlightRef(flight_number="BA117", date=DAY))
     assert key_fields(structured["flight"]) == key_fields(direct.model_dump(mode="json")["flight"])
     assert structured["flight"]["is_disrupted"] == direct.flight.is_disrupted
+
+
+async def test_a_spec_added_to_the_list_is_served_with_nothing_else_to_add(
+    service: EnhancedFlightMonitoringService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adding a tool takes one spec: the server lists it and answers with its text and result."""
+    monkeypatch.setattr(mcp_server, "TOOL_SPECS", (*TOOL_SPECS, ECHO))
+    async with connected(service) as session:
+        listed = [tool.name for tool in (await session.list_tools()).tools]
+        result = await session.call_tool(ECHO.name, {"flight_number": "BA117"})
+    assert listed[-1] == ECHO.name
+    assert text_of(result) == "BA117"
+    assert result.structuredContent == {"flight_number": "BA117"}
 
 
 IROPS_CALLS = [
@@ -336,7 +350,7 @@ async def test_the_stdio_server_round_trips_through_langchain_mcp_adapters(
     }
     async with client.session("flights") as session:
         tools = {tool.name: tool for tool in await load_mcp_tools(session)}
-        assert list(tools) == [entry.name for entry in TOOLS]
+        assert list(tools) == [entry.name for entry in TOOL_SPECS]
         message = await tools["get_flight_status"].ainvoke(call)
     assert isinstance(message, ToolMessage)
     assert message.status == "success"

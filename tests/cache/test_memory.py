@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from flight_agent.cache import MemoryCache, memory
+from flight_agent.cache import MemoryCache, compact
 from flight_agent.clock import FakeClock
 from tests.cache.samples import entry, flight, full_flight
 
@@ -199,8 +199,8 @@ async def test_records_share_their_field_names_however_many_shapes_came_before(
 ) -> None:
     """Once the table of shared field-name sets is full, the least recently used set makes room:
     records of a new shape still share one set instead of each keeping its own."""
-    monkeypatch.setattr(memory, "_shared_field_sets", OrderedDict())
-    monkeypatch.setattr(memory, "MAX_SHARED_FIELD_SETS", 2)
+    monkeypatch.setattr(compact, "_shared_field_sets", OrderedDict())
+    monkeypatch.setattr(compact, "MAX_SHARED_FIELD_SETS", 2)
     cache = MemoryCache(clock=clock)
     for index, record in enumerate([full_flight(), flight()]):  # two shapes fill the table
         await cache.set(f"shape-{index}", entry(record))
@@ -214,5 +214,5 @@ async def test_records_share_their_field_names_however_many_shapes_came_before(
     assert b is not None
     assert a.value is not None
     assert b.value is not None
-    assert a.value.__pydantic_fields_set__ is b.value.__pydantic_fields_set__
-    assert len(memory._shared_field_sets) == 2
+    assert a.value.model_fields_set is b.value.model_fields_set
+    assert len(compact._shared_field_sets) == 2

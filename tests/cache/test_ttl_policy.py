@@ -45,20 +45,30 @@ POLICY = TtlPolicy()
         ),
         pytest.param({"status": FlightStatus.EN_ROUTE}, 5 * M, id="en-route"),
         pytest.param(
-            {"status": FlightStatus.EN_ROUTE, "scheduled_in": NOW + 31 * M},
+            {"status": FlightStatus.EN_ROUTE, "scheduled_in": NOW + 46 * M},
             5 * M,
-            id="en-route-31min-out",
+            id="en-route-46min-out",
         ),
         pytest.param(
-            {"status": FlightStatus.EN_ROUTE, "estimated_in": NOW + 30 * M},
+            {"status": FlightStatus.EN_ROUTE, "estimated_in": NOW + 45 * M},
             2 * M,
-            id="en-route-30min-out",
+            id="en-route-45min-out-arrival-horizon",
         ),
         pytest.param(
             {"status": FlightStatus.EN_ROUTE, "scheduled_in": None}, 5 * M, id="en-route-no-eta"
         ),
         pytest.param({"status": FlightStatus.LANDED}, 2 * M, id="landed"),
         pytest.param({"status": FlightStatus.ARRIVED}, 6 * H, id="arrived"),
+        pytest.param(
+            {"status": FlightStatus.LANDED, "actual_in": NOW - 5 * M},
+            6 * H,
+            id="at-the-gate-status-lagging",
+        ),
+        pytest.param(
+            {"status": FlightStatus.DIVERTED, "actual_in": NOW - 5 * M},
+            5 * M,
+            id="diverted-at-the-alternates-gate",
+        ),
         pytest.param({"status": FlightStatus.CANCELLED}, 10 * M, id="cancelled"),
         pytest.param(
             {"status": FlightStatus.CANCELLED, "cancellation_uncertain": True},

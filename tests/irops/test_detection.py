@@ -116,14 +116,17 @@ def test_taken_off_flight_is_not_a_return_to_gate() -> None:
     assert DisruptionKind.RETURN_TO_GATE not in kinds(second, first)
 
 
-def test_gate_change_hours_ahead_is_low_priority_and_first_assignment_is_none() -> None:
-    """A gate change 2 h before departure is medium, 4 h before low; a first gate is no change."""
+def test_gate_change_hours_ahead_is_low_priority_and_first_assignment_counts() -> None:
+    """A gate change 2 h before departure is medium, 4 h before low; a first gate is a change
+    too (the traveller has to get there), rated the same way."""
     before = base(gate_origin="B20")
     (change,) = detect_disruptions(base(gate_origin="B44"), before, now=OUT - timedelta(hours=2))
     assert change.severity is Severity.MEDIUM
     (change,) = detect_disruptions(base(gate_origin="B44"), before, now=OUT - timedelta(hours=4))
     assert change.severity is Severity.LOW
-    assert kinds(base(gate_origin="B44"), base()) == []
+    (first,) = detect_disruptions(base(gate_origin="B44"), base(), now=OUT - timedelta(minutes=40))
+    assert (first.kind, first.severity) == (DisruptionKind.GATE_CHANGE, Severity.HIGH)
+    assert first.explanation == "Departure gate B44 assigned, 40 min before departure."
 
 
 def test_arrival_terminal_change_is_reported_against_arrival_time() -> None:

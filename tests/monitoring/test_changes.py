@@ -249,3 +249,44 @@ def test_a_change_is_frozen_json_friendly_and_has_one_human_line() -> None:
     assert "\n" not in change.message
     with pytest.raises(ValueError, match="frozen"):
         change.provisional = True  # type: ignore[misc]
+
+
+def test_a_new_timetable_is_a_schedule_change_not_an_estimate_change() -> None:
+    """A scheduled departure moved with no estimate on either side is one schedule change; an
+    estimate that moves with it is an estimate change as well."""
+    later = DEPARTURE + minutes(180)
+    retimed = diff_snapshots(record(), record(scheduled_out=later), now=NOON)
+    assert rows(retimed) == [
+        (ChangeKind.SCHEDULE, "scheduled_out", DEPARTURE.isoformat(), later.isoformat())
+    ]
+    estimated = diff_snapshots(record(), record(scheduled_out=later, estimated_out=later), now=NOON)
+    assert [change.kind for change in estimated] == [
+        ChangeKind.SCHEDULE,
+        ChangeKind.ESTIMATED_DEPARTURE,
+    ]
+
+
+def test_a_booking_moved_to_another_airport_is_an_airport_change() -> None:
+    """JFK to EWR is reported with both codes, before the time changes."""
+    changes = diff_snapshots(record(), record(destination=get_airport("EWR")), now=NOON)
+    assert rows(changes) == [(ChangeKind.AIRPORT, "destination", "JFK", "EWR")]
+    assert changes[0].message == "BA117 2026-11-28: arrival airport EWR (was JFK)"
+
+
+def test_arrival_estimates_are_changes_until_the_flight_is_at_its_gate() -> None:
+    """Landed and held for a gate: a 20-minute later gate arrival is news; once at the gate
+    (``has_arrived``), estimates no longer are."""
+    landed = record(
+        status=FlightStatus.LANDED,
+        actual_out=DEPARTURE,
+        actual_on=ARRIVAL - minutes(10),
+        estimated_in=ARRIVAL,
+    )
+    held = amend(landed, estimated_in=ARRIVAL + minutes(20))
+    at_gate = amend(held, status=FlightStatus.ARRIVED, actual_in=ARRIVAL + minutes(20))
+    assert [change.kind for change in diff_snapshots(landed, held, now=NOON)] == [
+        ChangeKind.ESTIMATED_ARRIVAL
+    ]
+    assert (
+        diff_snapshots(at_gate, amend(at_gate, estimated_in=ARRIVAL + minutes(60)), now=NOON) == []
+    )

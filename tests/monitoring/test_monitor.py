@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from flight_agent.clock import FakeClock
 from flight_agent.errors import FlightNotFoundError
+from flight_agent.models import FOLLOW_UP_HORIZON
 from flight_agent.monitoring import ChangeKind, FlightChange
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
@@ -70,7 +71,7 @@ async def test_a_scripted_day_yields_the_expected_events_in_order(early_clock: F
     assert (ChangeKind.CANCELLED, True) in [(c.kind, c.provisional) for c in reported]
     assert [(c.kind, c.provisional) for c in confirmed] == [(ChangeKind.CANCELLED, False)]
     assert seen == [*gate, *reported, *confirmed]
-    assert service.get_service_stats()["monitoring"]["changes_published"] == len(seen)
+    assert service.get_service_stats().monitoring["changes_published"] == len(seen)
     assert all(s.next_due is None for s in await service.watched())  # confirmed: polls stop
     await service.aclose()
 
@@ -164,9 +165,9 @@ async def test_the_background_loop_polls_without_being_asked(early_clock: FakeCl
             await asyncio.sleep(0)
             if service.monitor.polls:
                 break
-        assert service.get_service_stats()["monitoring"]["running"] is True
+        assert service.get_service_stats().monitoring["running"] is True
         assert service.monitor.polls == 1
-    assert service.get_service_stats()["monitoring"]["running"] is False
+    assert service.get_service_stats().monitoring["running"] is False
 
 
 async def test_a_failing_poll_is_counted_and_the_loop_keeps_running(
@@ -180,7 +181,7 @@ async def test_a_failing_poll_is_counted_and_the_loop_keeps_running(
         early_clock.advance(600)
         assert await service.monitor.poll_due() == []
         assert service.monitor.poll_errors == 1
-        assert service.get_service_stats()["monitoring"]["running"] is True
+        assert service.get_service_stats().monitoring["running"] is True
 
 
 async def test_a_flight_unanswered_long_after_its_date_is_dropped(early_clock: FakeClock) -> None:
@@ -193,4 +194,28 @@ async def test_a_flight_unanswered_long_after_its_date_is_dropped(early_clock: F
     await service.monitor.poll_due()
     [state] = await service.watched()
     assert state.next_due is None
+    await service.aclose()
+
+
+async def test_a_polled_flight_unanswered_past_its_follow_up_horizon_is_dropped(
+    early_clock: FakeClock,
+) -> None:
+    """Once polled, the record's horizon applies: a flight not departed is dropped 12 hours
+    after its expected departure when no provider answers, not two days after its date."""
+    mock = MockFlightDataProvider("Mock", clock=early_clock)
+    service = service_on(mock, early_clock)
+    await service.watch("BA117", DAY)
+    await service.monitor.poll_due()  # the baseline
+    [state] = await service.watched()
+    assert state.last_snapshot is not None
+    departure = state.last_snapshot.best_departure
+    assert departure is not None
+    assert state.follow_up_ends == departure + FOLLOW_UP_HORIZON
+    mock.error_rate = 1.0
+    early_clock.set(state.follow_up_ends - timedelta(hours=1))
+    await service.monitor.poll_due()
+    assert [s.next_due is None for s in await service.watched()] == [False]
+    early_clock.set(state.follow_up_ends)
+    await service.monitor.poll_due()
+    assert [s.next_due is None for s in await service.watched()] == [True]
     await service.aclose()

@@ -13,6 +13,7 @@ import redis
 from redis.asyncio import Redis
 
 from flight_agent.clock import FakeClock
+from flight_agent.errors import FlightDataError, StoreUnavailableError
 from flight_agent.monitoring import (
     MemoryWatchStore,
     RedisWatchStore,
@@ -20,10 +21,15 @@ from flight_agent.monitoring import (
     WatchState,
     WatchStore,
 )
+from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.settings import Settings
 from tests.conftest import RedisServer
 from tests.monitoring.records import DAY, DEPARTURE, minutes, record
+from tests.stubs import StubProvider
 
 LEASE = timedelta(minutes=1)
+REFUSING = "redis://:s3cret@127.0.0.1:1/0"
+"""A Redis URL with a password that nothing listens on: connections are refused at once."""
 
 
 def watch(number: int, origin: str | None = None) -> Watch:
@@ -218,3 +224,49 @@ async def test_a_restarted_redis_store_resumes_the_watch_set_with_last_snapshots
         assert keys(await after.due(polled.next_due)) == ["BA118:2026-11-28", "BA117:2026-11-28"]
     finally:
         await after.aclose()
+
+
+async def test_a_redis_that_refuses_connections_fails_each_call_with_one_error(
+    clock: FakeClock,
+) -> None:
+    """Every method raises StoreUnavailableError naming the server, never the password; for the
+    back-off after a failure the store does not try Redis again."""
+    store = RedisWatchStore(REFUSING, clock=clock, backoff_s=2.0)
+    with pytest.raises(StoreUnavailableError) as refused:
+        await store.add(watch(117))
+    assert isinstance(refused.value, FlightDataError)
+    assert str(refused.value).startswith("Redis at 127.0.0.1:1 is unavailable: ConnectionError")
+    assert "s3cret" not in str(refused.value)
+    calls = [
+        store.remove("BA117:2026-11-28"),
+        store.get("BA117:2026-11-28"),
+        store.list_all(),
+        store.due(),
+        store.claim("BA117:2026-11-28", "w1", LEASE),
+        store.save(WatchState(watch=watch(117), created_at=clock.now(), next_due=None)),
+    ]
+    for call in calls:
+        with pytest.raises(StoreUnavailableError, match=r"asked again in 2\.0 s"):
+            await call
+    clock.advance(2.0)
+    with pytest.raises(StoreUnavailableError, match="ConnectionError"):
+        await store.list_all()
+    await store.aclose()
+
+
+async def test_watching_through_the_service_names_the_unreachable_redis(clock: FakeClock) -> None:
+    """service.watch, watched and unwatch raise the one store error a person can act on; the
+    flight lookup before the watch still answers (the cache reads the outage as a miss)."""
+    service = EnhancedFlightMonitoringService(
+        providers=[StubProvider("primary")], settings=Settings(redis_url=REFUSING), clock=clock
+    )
+    try:
+        with pytest.raises(StoreUnavailableError, match=r"^Redis at 127\.0\.0\.1:1 is unavailable"):
+            await service.watch("BA117", DAY)
+        with pytest.raises(StoreUnavailableError):
+            await service.watched()
+        with pytest.raises(StoreUnavailableError):
+            await service.unwatch("BA117", DAY)
+        assert service.cache.stats.misses >= 1
+    finally:
+        await service.aclose()

@@ -26,8 +26,13 @@ from flight_agent.errors import (
     UnknownProviderError,
 )
 from flight_agent.flight_query import FlightQuery
-from flight_agent.providers.failover_config import FailoverConfig, RateLimit
-from flight_agent.providers.failover_manager import FailoverManager
+from flight_agent.providers import (
+    FailoverConfig,
+    FailoverManager,
+    FlightDataProvider,
+    Operation,
+    RateLimit,
+)
 from flight_agent.resilience.backoff import FullJitterBackoff
 from flight_agent.resilience.breaker import BreakerState
 from flight_agent.resilience.retry_budget import RetryBudget
@@ -233,7 +238,7 @@ async def test_f7_bad_input_from_a_provider_never_fails_over() -> None:
     with pytest.raises(InvalidFlightQueryError, match="400"):
         await manager.get_flight_status("BA117", DAY)
     assert secondary.calls == 0
-    assert manager.breaker("primary").snapshot()["failed_calls"] == 0
+    assert manager.breaker("primary").snapshot().failed_calls == 0
 
 
 async def test_f8_at_most_three_attempts_across_providers() -> None:
@@ -369,7 +374,7 @@ async def test_r4_retry_after_is_clamped(retry_after: float, cooldown: float) ->
         [StubProvider("primary", 10, [limited, True]), StubProvider("secondary", 5)], config()
     )
     await manager.get_flight_status("BA117", DAY)
-    assert manager.get_provider_stats()["primary"]["cooldown_left_s"] == pytest.approx(cooldown)
+    assert manager.get_provider_stats()["primary"].cooldown_left_s == pytest.approx(cooldown)
 
 
 async def test_r4_retry_after_beyond_the_deadline_fails_fast_with_the_hint() -> None:
@@ -433,7 +438,7 @@ async def test_l2_a_local_rate_limit_wait_is_not_a_provider_failure() -> None:
     assert result is not None
     assert (result.source, primary.calls) == ("secondary", 1)
     assert result.attempts[0].outcome == "throttled"
-    assert manager.breaker("primary").snapshot()["failed_calls"] == 0
+    assert manager.breaker("primary").snapshot().failed_calls == 0
 
 
 async def test_f2_a_rate_limit_wait_spends_the_deadline() -> None:
@@ -476,7 +481,7 @@ async def test_f7_a_provider_bug_is_a_failure_that_fails_over() -> None:
     assert result is not None
     assert result.source == "secondary"
     assert result.attempts[0].outcome == "invalid_response"
-    assert manager.breaker("primary").snapshot()["failed_calls"] == 1
+    assert manager.breaker("primary").snapshot().failed_calls == 1
 
 
 # ----- outlier ejection and health ------------------------------------------------------------
@@ -517,6 +522,52 @@ async def test_o2_a_probe_never_undoes_an_operator_forced_open() -> None:
     manager.breaker("primary").force_open()
     await manager.force_health_check()
     assert manager.breaker("primary").state is BreakerState.FORCED_OPEN
+
+
+async def test_o4_a_probe_waits_out_a_retry_after_like_any_call() -> None:
+    """While a Retry-After runs the provider is not probed (the report says why); afterwards
+    it is, and the probe is counted among its calls without judging its traffic."""
+    limited = RateLimitedError("429", provider="primary", retry_after=3.0)
+    primary = StubProvider("primary", 10, [limited, True])
+    manager = FailoverManager([primary, StubProvider("secondary", 5)], config())
+    await manager.get_flight_status("BA117", DAY)
+    during = await manager.force_health_check()
+    assert (primary.probes, during["primary"].healthy) == (0, False)
+    assert during["primary"].detail == "cooling_down: 3.0 s of Retry-After left"
+    await asyncio.sleep(3)
+    after = await manager.force_health_check()
+    assert (primary.probes, after["primary"].healthy) == (1, True)
+    stats = manager.get_provider_stats()["primary"]
+    assert (stats.calls, stats.requests) == ({"status": 1, "probe": 1}, 1)
+
+
+async def test_a_call_asks_only_the_providers_offering_it_once_each() -> None:
+    """A call other than a status lookup goes to the providers that offer it, in order, once
+    each: a failure moves on and is not retried; the error lists what each did."""
+    primary, secondary = StubProvider("primary", 10), StubProvider("secondary", 5)
+    manager = FailoverManager([primary, secondary, StubProvider("other", 1)], config())
+    asked: list[str] = []
+
+    async def board(provider: FlightDataProvider) -> str:
+        asked.append(provider.name)
+        raise unavailable(provider.name)
+
+    operation = Operation(
+        name="departure_board",
+        what="departure boards",
+        failure="no provider with departure boards answered",
+        call=board,
+        offered_by=lambda provider: provider.name != "other",
+    )
+    with pytest.raises(AllProvidersFailedError, match="no provider with departure boards") as e:
+        await manager.call(operation)
+    assert asked == ["primary", "secondary"]
+    assert [(a.provider, a.outcome) for a in e.value.attempts] == [
+        ("primary", "unavailable"),
+        ("secondary", "unavailable"),
+    ]
+    assert manager.get_provider_stats()["primary"].calls == {"departure_board": 1}
+    assert manager.breaker("primary").snapshot().failed_calls == 1
 
 
 async def test_o3_probes_never_overlap_and_are_jittered() -> None:
@@ -623,11 +674,11 @@ async def test_provider_stats_report_state_figures_and_errors() -> None:
     await manager.get_flight_status("BA117", DAY)
     stats = manager.get_provider_stats()
     assert list(stats) == ["primary", "secondary"]
-    assert stats["primary"]["state"] == "closed"
-    assert stats["primary"]["success_rate"] == 0.5
-    assert stats["primary"]["last_error"] == "[primary] HTTP 503"
-    assert stats["primary"]["latency_ms"]["p50"] == pytest.approx(200, abs=1)
-    assert stats["secondary"]["cooldown_left_s"] == 0
+    assert stats["primary"].state == "closed"
+    assert stats["primary"].success_rate == 0.5
+    assert stats["primary"].last_error == "[primary] HTTP 503"
+    assert stats["primary"].latency_ms.p50 == pytest.approx(200, abs=1)
+    assert stats["secondary"].cooldown_left_s == 0
 
 
 # ----- hedging ---------------------------------------------------------------------------------
@@ -697,7 +748,7 @@ async def test_h4_the_loser_is_cancelled_and_not_blamed() -> None:
     assert result is not None
     assert primary.cancelled == 1
     snapshot = manager.breaker("primary").snapshot()
-    assert (snapshot["buffered_calls"], snapshot["failed_calls"]) == (0, 0)
+    assert (snapshot.buffered_calls, snapshot.failed_calls) == (0, 0)
     assert [a.outcome for a in result.attempts] == ["success", "cancelled"]
     await assert_no_pending_tasks()
 

@@ -16,13 +16,8 @@ from flight_agent.errors import (
     ProviderUnavailableError,
     RateLimitedError,
 )
-from flight_agent.providers.http import (
-    ProviderHttp,
-    error_for_status,
-    parse_retry_after,
-    redact,
-    register_secret,
-)
+from flight_agent.providers.http import ProviderHttp, error_for_status, parse_retry_after
+from flight_agent.providers.redaction import redact, register_secret
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

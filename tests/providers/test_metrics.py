@@ -56,10 +56,10 @@ def test_last_error_and_success_are_stamped_with_the_clock() -> None:
     clock.advance(60)
     metrics.record_success(0.2)
     snapshot = metrics.snapshot()
-    assert snapshot["last_error"] == "[P] slow"
-    assert snapshot["last_error_at"] == "2026-11-28T09:00:00+00:00"
-    assert snapshot["last_success_at"] == "2026-11-28T09:01:00+00:00"
-    assert snapshot["success_rate"] == 0.5
+    assert snapshot.last_error == "[P] slow"
+    assert snapshot.last_error_at == datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    assert snapshot.last_success_at == datetime(2026, 11, 28, 9, 1, tzinfo=UTC)
+    assert snapshot.success_rate == 0.5
 
 
 def test_empty_metrics_have_no_rates() -> None:
@@ -77,3 +77,27 @@ def test_an_abandoned_call_keeps_its_time_in_the_percentiles_without_an_outcome(
     metrics.record_abandoned(0.500)
     assert metrics.requests == 19
     assert metrics.latency().p99 == 500.0
+
+
+def test_the_success_rate_and_mean_latency_follow_the_recent_window() -> None:
+    """Over a window of four calls, four failures then four answers read 100 %; the counts
+    by outcome keep every call."""
+    metrics = ProviderMetrics(FakeClock(), window=4)
+    for _ in range(4):
+        metrics.record_error(ProviderTimeoutError("slow", provider="P"), 1.0)
+    for _ in range(4):
+        metrics.record_success(0.1)
+    assert (metrics.success_rate, metrics.mean_latency_ms) == (1.0, 100.0)
+    assert dict(metrics.outcomes) == {"timeout": 4, "success": 4}
+
+
+def test_calls_are_counted_by_kind_and_probes_judge_nothing() -> None:
+    """Each kind of call is counted; a health probe adds a call but no outcome or latency."""
+    metrics = ProviderMetrics(FakeClock())
+    metrics.record_success(0.1)
+    metrics.record_error(RateLimitedError("429", provider="P"), 0.2, operation="departure_board")
+    metrics.record_probe()
+    snapshot = metrics.snapshot()
+    assert snapshot.calls == {"status": 1, "departure_board": 1, "probe": 1}
+    assert (snapshot.requests, snapshot.success_rate) == (2, 0.5)
+    assert snapshot.latency_ms.p99 == 200.0

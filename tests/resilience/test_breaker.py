@@ -682,7 +682,7 @@ def test_snapshot_is_json_ready(breaker: CircuitBreaker, clock: FakeClock) -> No
     fail(breaker, 3)
     succeed(breaker, 2)
     clock.advance(1)
-    assert json.loads(json.dumps(breaker.snapshot())) == {
+    assert json.loads(breaker.snapshot().model_dump_json()) == {
         "name": NAME,
         "state": "open",
         "window_type": "count",

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from flight_agent.providers.failover_config import FailoverConfig
-from flight_agent.providers.failover_manager import FailoverManager
+from flight_agent.providers import FailoverConfig, FailoverManager
 from flight_agent.resilience.shared_state import SharedBreakerState
 from tests.conftest import RedisServer
 from tests.stubs import StubProvider
@@ -26,7 +25,7 @@ import asyncio, sys
 from datetime import date
 from redis.asyncio import Redis
 from flight_agent.errors import AuthenticationError
-from flight_agent.providers.failover_manager import FailoverManager
+from flight_agent.providers import FailoverManager
 from flight_agent.resilience.shared_state import SharedBreakerState
 from tests.stubs import StubProvider
 

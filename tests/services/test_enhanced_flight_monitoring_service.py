@@ -14,8 +14,7 @@ from pydantic import SecretStr
 from flight_agent.cache import MemoryCache
 from flight_agent.clock import FakeClock
 from flight_agent.errors import InvalidFlightQueryError, InvalidResponseError
-from flight_agent.providers import MockFlightDataProvider
-from flight_agent.providers.failover_config import FailoverConfig
+from flight_agent.providers import FailoverConfig, MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
 from tests.conftest import RedisServer
@@ -45,14 +44,15 @@ def test_without_keys_the_simulated_provider_answers_and_says_so(
 
 
 def test_keys_build_the_live_providers_in_priority_order() -> None:
-    """AeroAPI > AeroDataBox > AviationStack, then the simulated fallback when enabled."""
+    """AeroAPI > AeroDataBox > AviationStack; the simulated fallback only when asked for, so
+    a service built with keys never answers with invented flights by default."""
     settings = offline_settings(
         flightaware_api_key=SecretStr("fa-secret"),
         aerodatabox_api_key=SecretStr("adb-secret"),
         aviationstack_api_key=SecretStr("as-secret"),
     )
-    with_mock = EnhancedFlightMonitoringService(settings=settings)
-    live_only = EnhancedFlightMonitoringService(enable_mock_provider=False, settings=settings)
+    with_mock = EnhancedFlightMonitoringService(enable_mock_provider=True, settings=settings)
+    live_only = EnhancedFlightMonitoringService(settings=settings)
     assert [p.name for p in with_mock.failover_manager.providers] == [
         "FlightAware",
         "AeroDataBox",
@@ -127,8 +127,8 @@ async def test_requests_survive_redis_dying_mid_run(private_redis: RedisServer) 
         assert record is not None
         assert record.source == "primary"
     stats = service.get_service_stats()
-    assert stats["cache"]["errors"] >= 1
-    assert stats["upstream_calls_by_provider"] == {"primary": 4}
+    assert stats.cache["errors"] >= 1
+    assert stats.upstream_calls_by_provider == {"primary": 4}
     await service.aclose()
 
 
@@ -143,11 +143,11 @@ async def test_service_stats_report_hits_upstream_cost_and_providers(clock: Fake
     await service.get_flight_status_with_failover("BA117", DAY)
     await service.get_flight_status_with_failover("BA117", DAY)
     stats = service.get_service_stats()
-    assert stats["cache_hit_rate"] == 0.5
-    assert stats["upstream_calls_by_provider"] == {"primary": 1}
-    assert stats["stale_answers"] == 0
-    assert stats["monitoring"]["watched_flights"] == 0
-    assert stats["providers"]["primary"]["state"] == "closed"
+    assert stats.cache_hit_rate == 0.5
+    assert stats.upstream_calls_by_provider == {"primary": 1}
+    assert stats.stale_answers == 0
+    assert stats.monitoring["watched_flights"] == 0
+    assert stats.providers["primary"].state == "closed"
     await service.aclose()
 
 

@@ -11,7 +11,7 @@ from flight_agent.cache import MemoryCache, TtlPolicy
 from flight_agent.clock import FakeClock
 from flight_agent.errors import AllProvidersFailedError, ProviderUnavailableError
 from flight_agent.flight_query import FlightQuery
-from flight_agent.providers.failover_manager import FailoverManager
+from flight_agent.providers import FailoverManager
 from flight_agent.services.status_lookup import StatusLookup
 from tests.stubs import StubProvider
 

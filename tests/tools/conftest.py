@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import BaseModel
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock, FakeClock
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
 from tools import FlightToolkit
+from tools.specs import ToolSpec
 
 
 def simulated_toolkit(clock: Clock = SYSTEM_CLOCK) -> FlightToolkit:
@@ -25,6 +27,22 @@ def simulated_toolkit(clock: Clock = SYSTEM_CLOCK) -> FlightToolkit:
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 """The tool tests' present: their flights on 2026-11-28 and 2026-11-29 have not yet flown."""
+
+
+class Echo(BaseModel):
+    """Arguments and result of a tool added in the tests."""
+
+    flight_number: str
+
+
+async def echo(service: EnhancedFlightMonitoringService, args: Echo) -> Echo:
+    return args
+
+
+ECHO = ToolSpec(
+    "echo_flight", "Repeats a flight number.", Echo, Echo, echo, lambda r: r.flight_number
+)
+"""A tool a newcomer might add: one spec and its operation."""
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from flight_agent.clock import FakeClock
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
-from tests.tools.conftest import NOW
+from tests.tools.conftest import NOW, simulated_toolkit
 from tools import FlightToolkit
 
 ARGS = {"flight_number": "BA117", "date": "2026-11-29"}
@@ -97,3 +97,31 @@ def test_an_unknown_loop_choice_is_refused() -> None:
     """Only 'own' and 'caller' exist."""
     with pytest.raises(ValidationError, match="'own' or 'caller'"):
         FlightToolkit(loop="thread")  # type: ignore[arg-type]
+
+
+def test_the_service_thread_starts_with_the_first_call_and_a_with_block_stops_it() -> None:
+    """Building a toolkit and its tools starts nothing; leaving the block closes what started."""
+    before = len(service_threads())
+    with simulated_toolkit(FakeClock(NOW)) as toolkit:
+        tool = next(t for t in toolkit.get_tools() if t.name == "get_flight_status")
+        assert len(service_threads()) == before
+        assert tool.invoke(ARGS)
+        assert len(service_threads()) == before + 1
+    assert len(service_threads()) == before
+    with pytest.raises(RuntimeError, match="was closed"):
+        tool.invoke(ARGS)
+
+
+async def test_async_with_closes_the_service_on_the_callers_loop() -> None:
+    """``async with`` a caller-loop toolkit closes its service on the way out."""
+    clock = FakeClock(NOW)
+    service = EnhancedFlightMonitoringService(
+        providers=[MockFlightDataProvider("Simulated", clock=clock)],
+        settings=Settings(redis_url=None),
+        clock=clock,
+    )
+    async with FlightToolkit(service=service, loop="caller") as toolkit:
+        tool = next(t for t in toolkit.get_tools() if t.name == "get_flight_status")
+        await tool.ainvoke(ARGS)
+    with pytest.raises(RuntimeError, match="was closed"):
+        await tool.ainvoke(ARGS)

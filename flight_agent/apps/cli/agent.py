@@ -24,7 +24,7 @@ from flight_agent.services import EnhancedFlightMonitoringService
 from tools import operations
 from tools.errors import explain_invalid
 from tools.payloads import BatchStatusResult
-from tools.schemas import MAX_LEGS, FlightRef
+from tools.schemas import MAX_LEGS, BatchStatusInput, FlightRef
 
 
 class ItineraryFile(BaseModel):
@@ -84,12 +84,12 @@ async def assess_itinerary(
     service: EnhancedFlightMonitoringService, trip: ItineraryFile
 ) -> AssessResult:
     """Fetch every leg and judge the booking."""
-    statuses = await operations.batch_status(service, trip.itinerary)
+    statuses = await operations.batch_status(service, BatchStatusInput(flights=trip.itinerary))
     records = [item.flight for item in statuses.items if item.flight is not None]
     notice = trip.cancellation_notice_days
     assessment = assess_trip(
         records,
-        now=service.clock.now(),
+        now=service.now(),
         complete=len(records) == len(trip.itinerary),
         cause=Cause(trip.cause),
         notice=None if notice is None else timedelta(days=notice),
@@ -131,12 +131,14 @@ def show_assessment(result: AssessResult, as_json: bool) -> int:
 def run_demo_command(approve: bool) -> None:
     """The main job: the IROPS graph over the demo itinerary, printing what it decided."""
     from graphs.demo import run_demo
-    from graphs.models import ModelSelectionError
+    from graphs.models import ModelSelectionError, model_failure
 
     try:
         request, report = run_demo(approve=approve)
     except ModelSelectionError as error:
         fail(str(error), 2)
+    except Exception as error:  # the model's API refusing or unreachable mid-run
+        fail(model_failure(error), 2)
     console.rule("IROPS agent: BA117 LHR-JFK connecting to AA1830 JFK-BOS (simulated data)")
     for leg in report.legs:
         where = f"answered by {leg.source}" + (f" after {leg.failover}" if leg.failover else "")
@@ -173,7 +175,7 @@ def chat_loop(thread: str) -> None:
     from langchain_core.runnables import RunnableConfig
 
     from graphs import build_chat_agent, memory_checkpointer
-    from graphs.models import ModelSelectionError
+    from graphs.models import ModelSelectionError, model_failure
 
     try:
         agent = build_chat_agent(checkpointer=memory_checkpointer())
@@ -190,5 +192,8 @@ def chat_loop(thread: str) -> None:
             break
         if not question:
             continue
-        result = agent.invoke({"messages": [HumanMessage(content=question)]}, config)
+        try:
+            result = agent.invoke({"messages": [HumanMessage(content=question)]}, config)
+        except Exception as error:  # the model's API refusing or unreachable
+            fail(model_failure(error), 2)
         console.print(f"[bold]agent>[/bold] {escape(result['messages'][-1].text)}")

@@ -63,7 +63,8 @@ from tools.payloads import (
     FlightStatusResult,
     ProviderHealthResult,
 )
-from tools.schemas import FlightRef
+from tools.schemas import FlightRef, ProviderHealthInput
+from tools.specs import PROVIDER_HEALTH
 
 T = TypeVar("T")
 
@@ -181,21 +182,21 @@ def status(
 async def _batch(
     entries: list[FlightRef | str], advance: Callable[[], None] = lambda: None
 ) -> BatchStatusResult:
-    """``batch_status`` per flight, all concurrently, calling ``advance`` as each one answers.
+    """The ``batch_status`` result of every entry, calling ``advance`` as each one answers.
 
     An entry that is what is wrong with an input (not a flight) is an ``invalid_query`` item.
     """
+    refs = [entry for entry in entries if isinstance(entry, FlightRef)]
+    for _ in range(len(entries) - len(refs)):
+        advance()
     async with open_service() as service:
-
-        async def one(index: int, entry: FlightRef | str) -> BatchItem:
-            if isinstance(entry, str):
-                item = BatchItem(index=index, error_kind="invalid_query", error=entry)
-            else:
-                item = (await operations.batch_status(service, [entry])).items[0]
-            advance()
-            return item.model_copy(update={"index": index})
-
-        items = list(await asyncio.gather(*(one(i, entry) for i, entry in enumerate(entries))))
+        answers = iter(await operations.batch_items(service, refs, advance))
+    items = [
+        BatchItem(index=index, error_kind="invalid_query", error=entry)
+        if isinstance(entry, str)
+        else next(answers).model_copy(update={"index": index})
+        for index, entry in enumerate(entries)
+    ]
     return BatchStatusResult.of(items)
 
 
@@ -239,7 +240,7 @@ def batch(
 async def _health() -> tuple[ProviderHealthResult, list[ProviderHealth]]:
     async with open_service() as service:
         probes = await service.force_health_check()
-        return operations.provider_health(service), list(probes.values())
+        return await PROVIDER_HEALTH.run(service, ProviderHealthInput()), list(probes.values())
 
 
 @app.command()
@@ -319,7 +320,7 @@ async def _watch(
         if speed is None:
             await _follow(service, results, max_events, seconds, as_json)
             return []
-        start = replay.replay_start((result.flight for result in results), service.clock.now())
+        start = replay.replay_start((result.flight for result in results), service.now())
     stderr.print(Text(replay.replay_note(speed, start), style="dim"))
     async with replay.replay_service(Settings(), speed, start) as replayed:
         results, kinds = sort_out(refs, await lookup_all(replayed, refs))

@@ -7,7 +7,6 @@ Data goes to stdout (``console``, ``print_json``); messages and errors go to std
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -20,12 +19,14 @@ from rich.console import Console
 from rich.text import Text
 
 from flight_agent.errors import AllProvidersFailedError, FlightDataError
+from flight_agent.outcomes import gather_outcomes
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
 from tools import operations
 from tools.errors import explain_invalid
 from tools.payloads import ErrorKind, FlightStatusResult
 from tools.schemas import FlightRef
+from tools.specs import GET_FLIGHT_STATUS
 
 console = Console()
 stderr = Console(stderr=True)
@@ -149,14 +150,7 @@ async def lookup_all(
     service: EnhancedFlightMonitoringService, refs: list[FlightRef]
 ) -> list[FlightStatusResult | FlightDataError]:
     """Every flight's status, or the error it gave, in order."""
-
-    async def one(ref: FlightRef) -> FlightStatusResult | FlightDataError:
-        try:
-            return await operations.flight_status(service, ref)
-        except FlightDataError as error:
-            return error
-
-    return list(await asyncio.gather(*(one(ref) for ref in refs)))
+    return await gather_outcomes(refs, lambda ref: GET_FLIGHT_STATUS.run(service, ref))
 
 
 def sort_out(

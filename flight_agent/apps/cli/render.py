@@ -15,6 +15,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from flight_agent.irops.formatting import delay_text
 from flight_agent.models import FlightStatusData
 from flight_agent.monitoring import FlightChange
 from flight_agent.providers.interfaces import ProviderHealth
@@ -48,22 +49,21 @@ def _local(flight: FlightStatusData, value: datetime | None, day: date | None = 
     return f"{local:%H:%M}" if local.date() == day else f"{local:%m-%d %H:%M}"
 
 
-def _delay(minutes: int | None) -> str:
-    if minutes is None:
-        return "-"
-    return f"{minutes:+d} min"
-
-
 def flight_row(flight: FlightStatusData) -> tuple[Text, ...]:
     """One flight as table cells: a disrupted one's status in red, a stale copy's marked STALE."""
     departure = flight.actual_out or flight.estimated_out
-    diverted = f" -> {flight.diverted_to.code}" if flight.diverted_to else ""
     status = Text(flight.status.value, style="red" if flight.is_disrupted else "")
+    if flight.diverted_to:
+        status.append(f" {flight.diverted_to.code}", style="red")  # 'diverted STN'
     if flight.stale:
         status.append(" STALE", style="bold yellow")
     scheduled = _local(flight, flight.scheduled_out)
-    cells = (flight.route + diverted, scheduled, _local(flight, departure, flight.flight_date))
-    tail = (_delay(flight.departure_delay_minutes), flight.gate_origin or "-", flight.source)
+    cells = (flight.route, scheduled, _local(flight, departure, flight.flight_date))
+    tail = (
+        delay_text(flight.departure_delay_minutes, signed=True),
+        flight.gate_origin or "-",
+        flight.source,
+    )
     return (Text(flight.flight_id), *map(Text, cells), status, *map(Text, tail))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flight_agent.irops.countries import CarrierSize, CountryGroup, appr_carrier_size, in_groups
+from flight_agent.irops.countries import CarrierSize, CountryGroup, appr_carrier_size
 from flight_agent.irops.formatting import duration_text, whole_minutes
 from flight_agent.irops.rights.common import (
     Applicability,
@@ -20,8 +20,10 @@ from flight_agent.irops.rights.common import (
     RightsResult,
     RuleBook,
     TarmacRule,
+    outside_zone,
     tier_amount,
     unanswerable,
+    zone_ends,
 )
 from flight_agent.irops.rights.facts import Cause, ItineraryFacts
 
@@ -130,19 +132,15 @@ def canada_appr(facts: ItineraryFacts, *, book: RuleBook[ApprRules] = APPR_BOOK)
             Applicability.NOT_APPLICABLE,
             f"no APPR compensation rules in force on {facts.flight_date}",
         )
-    from_ca = in_groups(facts.origin.country, CA_ZONE, facts.flight_date)
-    to_ca = in_groups(facts.destination.country, CA_ZONE, facts.flight_date)
-    if not (from_ca or to_ca):
-        known = None not in (from_ca, to_ca)
-        return unanswerable(
-            Regime.CANADA_APPR,
-            rules.edition,
-            "CAD",
-            Applicability.NOT_APPLICABLE if known else Applicability.UNKNOWN,
-            "the trip is not to, from or within Canada"
-            if known
-            else "the country of an airport is unknown",
-        )
+    outside = outside_zone(
+        zone_ends(facts, CA_ZONE),
+        regime=Regime.CANADA_APPR,
+        rules=rules.edition,
+        currency="CAD",
+        where="Canada",
+    )
+    if outside is not None:
+        return outside
     reasons = ["flight to, from or within Canada"]
     basis = ["SOR/2019-150 s.19"]
     caveats: list[str] = []

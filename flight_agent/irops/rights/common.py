@@ -6,12 +6,16 @@ date decides, so a reform is one more edition and old flights keep their old res
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from flight_agent.irops.countries import CountryGroup, in_groups
+from flight_agent.irops.rights.facts import ItineraryFacts
 
 R = TypeVar("R")
 
@@ -150,6 +154,50 @@ def unanswerable(
         currency=currency,
         amount=0 if known else None,
         confidence=Confidence.HIGH if known else Confidence.LOW,
+    )
+
+
+def zone_ends(
+    facts: ItineraryFacts, zone: Collection[CountryGroup]
+) -> tuple[bool | None, bool | None]:
+    """Whether the trip leaves from, and whether it arrives in, ``zone`` on its flight date
+    (None where that airport's country is unknown).
+
+    Args:
+        facts: The journey.
+        zone: The regime's country groups.
+    """
+    day = facts.flight_date
+    return in_groups(facts.origin.country, zone, day), in_groups(
+        facts.destination.country, zone, day
+    )
+
+
+def outside_zone(
+    ends: tuple[bool | None, bool | None], *, regime: Regime, rules: str, currency: str, where: str
+) -> RightsResult | None:
+    """The result for a trip that neither leaves from nor arrives in the regime's zone, or None
+    when it does one or the other.
+
+    Args:
+        ends: ``zone_ends`` of the trip.
+        regime: The regime asked about.
+        rules: The edition of the rules.
+        currency: The regime's currency.
+        where: The zone as the reason names it, e.g. ``"Canada"``.
+    """
+    if any(ends):
+        return None
+    if None in ends:
+        return unanswerable(
+            regime, rules, currency, Applicability.UNKNOWN, "the country of an airport is unknown"
+        )
+    return unanswerable(
+        regime,
+        rules,
+        currency,
+        Applicability.NOT_APPLICABLE,
+        f"the trip is not to, from or within {where}",
     )
 
 

@@ -1,10 +1,11 @@
 """The Regulation 261/2004 engine shared by EU261 and its retained UK copy (UK261).
 
-Both regimes use the same articles with different amounts, currencies and scope, so each keeps a
-dated ``Reg261Rules`` edition and its own scope test, and this module does the rest:
-compensation by great-circle distance band (Art. 7(1), 7(4)), the 3-hour arrival rule for delays
-(Sturgeon C-402/07 para. 61), the 50 % reduction (Art. 7(2), Sturgeon para. 63), cancellation
-notice bands (Art. 5(1)(c)) and care (Arts. 6, 8, 9).
+Both regimes use the same articles with different amounts, currencies and scope, so each is a
+``Reg261Regime``: its dated ``Reg261Rules`` editions and its own scope test (built from the
+Art. 3(1) tests of ``reg261_scope``). Calling it assesses a journey, and this module does the
+rest: compensation by great-circle distance band (Art. 7(1), 7(4)), the 3-hour arrival rule for
+delays (Sturgeon C-402/07 para. 61), the 50 % reduction (Art. 7(2), Sturgeon para. 63),
+cancellation notice bands (Art. 5(1)(c)) and care (Arts. 6, 8, 9).
 
 The 50 % reduction applies while the arrival is later by *less than* the band's limit (2/3/4 h):
 a long-haul flight 3 h 59 late may be reduced, one 4 h 00 late may not (Sturgeon para. 63).
@@ -12,6 +13,7 @@ a long-haul flight 3 h 59 late may be reduced, one 4 h 00 late may not (Sturgeon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -23,10 +25,12 @@ from flight_agent.irops.rights.common import (
     Confidence,
     Regime,
     RightsResult,
+    RuleBook,
     lowest,
     unanswerable,
 )
 from flight_agent.irops.rights.facts import Cause, ItineraryFacts
+from flight_agent.irops.rights.reg261_scope import Scope
 from flight_agent.models import to_local
 
 _CARE = (
@@ -87,26 +91,6 @@ class Reg261Rules:
     notice_short: timedelta = timedelta(days=7)
     reroute_long_notice: tuple[timedelta, timedelta] = (timedelta(hours=2), timedelta(hours=4))
     reroute_short_notice: tuple[timedelta, timedelta] = (timedelta(hours=1), timedelta(hours=2))
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A regime's answer to "does it cover this trip?".
-
-    Attributes:
-        applicability: Applies, not applicable, or unknown.
-        reason: Why, in one sentence.
-        basis: The scope provision relied on.
-        internal: Whether origin and destination are both inside the regime's zone (the
-            intra-Community cap of band (b)).
-        caveats: Conditions of the scope provision.
-    """
-
-    applicability: Applicability
-    reason: str
-    basis: str = ""
-    internal: bool = False
-    caveats: tuple[str, ...] = ()
 
 
 def distance_band(distance_km: float, *, internal: bool, rules: Reg261Rules) -> DistanceBand:
@@ -322,3 +306,50 @@ def assess_reg261(
         distance_km=round(distance, 1) if distance is not None else None,
         arrival_delay_minutes=whole_minutes(arrival) if arrival is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class Reg261Regime:
+    """A regime built on Regulation 261/2004; calling it assesses a journey.
+
+    ``eu261(facts)`` applies the edition in force on the flight date; ``eu261(facts, book=...)``
+    chooses from other editions (a reform).
+
+    Attributes:
+        regime: EU261 or UK261.
+        book: The editions by first flight date.
+        scope: Whether the regime covers a journey.
+        before_first_edition: Added to the reason when no edition is in force yet.
+    """
+
+    regime: Regime
+    book: RuleBook[Reg261Rules]
+    scope: Callable[[ItineraryFacts], Scope]
+    before_first_edition: str = ""
+
+    def __call__(
+        self, facts: ItineraryFacts, *, book: RuleBook[Reg261Rules] | None = None
+    ) -> RightsResult:
+        """What the regime says the passenger is owed.
+
+        Args:
+            facts: The journey.
+            book: The dated editions to choose from by flight date (default: ``self.book``).
+
+        Returns:
+            Applicability and why, compensation in the edition's currency with the 50 %
+            reduction where it may apply, care and refund rights, legal basis, caveats and
+            confidence.
+        """
+        editions = self.book if book is None else book
+        rules = editions.on(facts.flight_date)
+        if rules is None:
+            return unanswerable(
+                self.regime,
+                "none",
+                editions.editions[0][1].currency,
+                Applicability.NOT_APPLICABLE,
+                f"no {self.regime} rules in force on {facts.flight_date}"
+                f"{self.before_first_edition}",
+            )
+        return assess_reg261(facts, rules, regime=self.regime, scope=self.scope(facts))

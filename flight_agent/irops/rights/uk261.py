@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flight_agent.irops.countries import EU261_ZONE, CountryGroup, carrier_country, in_groups
-from flight_agent.irops.rights.common import (
-    Applicability,
-    Regime,
-    RightsResult,
-    RuleBook,
-    unanswerable,
-)
+from flight_agent.irops.countries import EU261_ZONE, CountryGroup, in_groups
+from flight_agent.irops.rights.common import Applicability, Regime, RuleBook, zone_ends
 from flight_agent.irops.rights.facts import ItineraryFacts
-from flight_agent.irops.rights.reg261 import Reg261Rules, Scope, assess_reg261
+from flight_agent.irops.rights.reg261 import Reg261Regime, Reg261Rules
+from flight_agent.irops.rights.reg261_scope import Scope, carrier_scope, departure_scope
 
 UK_ZONE = frozenset({CountryGroup.UK})
 
@@ -40,64 +35,31 @@ def uk261_scope(facts: ItineraryFacts) -> Scope:
     Args:
         facts: The journey.
     """
-    day = facts.flight_date
-    from_uk = in_groups(facts.origin.country, UK_ZONE, day)
-    to_uk = in_groups(facts.destination.country, UK_ZONE, day)
-    from_eu = in_groups(facts.origin.country, EU261_ZONE, day)
-    to_eu = in_groups(facts.destination.country, EU261_ZONE, day)
-    if from_uk is None or to_uk is None:
-        return Scope(Applicability.UNKNOWN, "the country of an airport is unknown")
-    if from_uk:
-        return Scope(
-            Applicability.APPLIES,
-            "departs from the UK (any carrier)",
-            "UK261 Art. 3(1)(a)",
-            internal=to_uk,
-        )
+    departing = departure_scope(
+        facts, UK_ZONE, name="UK261", departs="departs from the UK (any carrier)"
+    )
+    if departing is not None:
+        return departing
+    to_uk = in_groups(facts.destination.country, UK_ZONE, facts.flight_date)
+    from_eu, to_eu = zone_ends(facts, EU261_ZONE)
     if not (to_uk or (to_eu and not from_eu)):
         return Scope(Applicability.NOT_APPLICABLE, "no UK departure, and no arrival UK261 covers")
-    country = carrier_country(facts.operating_carrier)
-    if country is None:
-        return Scope(
-            Applicability.UNKNOWN,
-            "covered only on a UK (or, into the UK, an EU) carrier, and the operating "
-            "carrier's nationality is unknown",
-        )
-    eligible = {CountryGroup.UK, *EU261_ZONE} if to_uk else {CountryGroup.UK}
-    if not in_groups(country, eligible, day):
-        return Scope(
-            Applicability.NOT_APPLICABLE,
-            f"arrives from outside on a carrier ({country}) UK261 does not cover for this route",
-        )
-    return Scope(
-        Applicability.APPLIES,
-        f"arrives in the {'UK' if to_uk else 'EU'} on a covered carrier ({country})",
-        "UK261 Art. 3(1)(b)",
-        caveats=(
-            "Not if benefits or compensation and assistance were received in the third "
-            "country (Art. 3(1)(b)).",
-        ),
+    return carrier_scope(
+        facts,
+        {CountryGroup.UK, *EU261_ZONE} if to_uk else UK_ZONE,
+        name="UK261",
+        unknown="covered only on a UK (or, into the UK, an EU) carrier, and the operating "
+        "carrier's nationality is unknown",
+        excluded="arrives from outside on a carrier ({country}) UK261 does not cover for this "
+        "route",
+        covered=f"arrives in the {'UK' if to_uk else 'EU'} on a covered carrier ({{country}})",
     )
 
 
-def uk261(facts: ItineraryFacts, *, book: RuleBook[Reg261Rules] = UK261_BOOK) -> RightsResult:
-    """What UK261 says the passenger is owed.
-
-    Args:
-        facts: The journey.
-        book: The dated editions to choose from by flight date.
-
-    Returns:
-        Applicability and why, compensation in GBP with the 50 % reduction where it may apply,
-        care and refund rights, legal basis, caveats and confidence.
-    """
-    rules = book.on(facts.flight_date)
-    if rules is None:
-        return unanswerable(
-            Regime.UK261,
-            "none",
-            "GBP",
-            Applicability.NOT_APPLICABLE,
-            f"no UK261 rules in force on {facts.flight_date} (EU261 covered the UK until then)",
-        )
-    return assess_reg261(facts, rules, regime=Regime.UK261, scope=uk261_scope(facts))
+uk261 = Reg261Regime(
+    Regime.UK261,
+    UK261_BOOK,
+    uk261_scope,
+    before_first_edition=" (EU261 covered the UK until then)",
+)
+"""What UK261 says the passenger is owed: ``uk261(facts)``, compensation in GBP."""

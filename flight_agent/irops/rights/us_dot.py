@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flight_agent.irops.countries import CountryGroup, in_groups
+from flight_agent.irops.countries import CountryGroup
 from flight_agent.irops.formatting import duration_text, whole_minutes
 from flight_agent.irops.rights.common import (
     Applicability,
@@ -20,7 +20,9 @@ from flight_agent.irops.rights.common import (
     RightsResult,
     RuleBook,
     TarmacRule,
+    outside_zone,
     unanswerable,
+    zone_ends,
 )
 from flight_agent.irops.rights.facts import ItineraryFacts
 
@@ -134,22 +136,13 @@ def us_dot_refund(
             Applicability.UNKNOWN,
             f"no automatic-refund rule in force on {facts.flight_date}",
         )
-    from_us = in_groups(facts.origin.country, US_ZONE, facts.flight_date)
-    to_us = in_groups(facts.destination.country, US_ZONE, facts.flight_date)
-    if not (from_us or to_us):
-        applicability = (
-            Applicability.UNKNOWN if None in (from_us, to_us) else Applicability.NOT_APPLICABLE
-        )
-        return unanswerable(
-            Regime.US_DOT,
-            rules.edition,
-            "USD",
-            applicability,
-            "the trip is not to, from or within the US"
-            if applicability is Applicability.NOT_APPLICABLE
-            else "the country of an airport is unknown",
-        )
-    domestic = bool(from_us and to_us)
+    ends = zone_ends(facts, US_ZONE)
+    outside = outside_zone(
+        ends, regime=Regime.US_DOT, rules=rules.edition, currency="USD", where="the US"
+    )
+    if outside is not None:
+        return outside
+    domestic = all(ends)
     limit = duration_text(
         timedelta(minutes=rules.domestic_minutes if domestic else rules.international_minutes)
     )

@@ -1,9 +1,11 @@
 """Health monitoring: periodic, jittered, non-overlapping probes that re-admit recovered providers.
 
 Each enabled provider is probed every ``health_check_interval`` seconds +/- 15 % (so providers
-are not probed in lock-step), through its rate limiter and within the attempt timeout. A probe
-never runs twice at once for one provider: a second request shares the running one. A passing
-probe closes an open breaker (recovery detection, Envoy's "uneject on healthy check").
+are not probed in lock-step). A probe is an attempt like any other call (a cool-down skips it;
+it waits for a rate-limit slot and gets the attempt timeout) except that no breaker refuses
+it. A probe never runs twice at once for one provider: a second request shares the running
+one. A passing probe half-opens an open breaker (recovery detection, Envoy's "uneject on
+healthy check"); real calls then close it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import random
 from collections.abc import Callable
 
 from flight_agent.clock import Clock
+from flight_agent.providers.failover.attempt import ProviderAttempt
+from flight_agent.providers.failover.config import FailoverConfig
+from flight_agent.providers.failover.operations import PROBE
+from flight_agent.providers.failover.slot import ProviderSlot
 from flight_agent.providers.interfaces import ProviderHealth
-from flight_agent.providers.provider_slot import ProviderSlot
 from flight_agent.resilience.breaker import BreakerState
 
 logger = logging.getLogger(__name__)
@@ -29,22 +34,15 @@ class HealthMonitor:
 
     Args:
         slots: Returns the enabled providers' slots at the moment of probing.
-        interval: Seconds between background rounds (before jitter).
-        probe_timeout: Seconds a probe may take.
-        clock: Time source for timed-out probe reports.
+        config: The probe interval, and the attempt's timeouts and waits.
+        clock: Time source for the reports of probes that were not answered.
     """
 
     def __init__(
-        self,
-        slots: Callable[[], list[ProviderSlot]],
-        *,
-        interval: float,
-        probe_timeout: float,
-        clock: Clock,
+        self, slots: Callable[[], list[ProviderSlot]], config: FailoverConfig, clock: Clock
     ) -> None:
         self._slots = slots
-        self._interval = interval
-        self._probe_timeout = probe_timeout
+        self._config = config
         self._clock = clock
         self._task: asyncio.Task[None] | None = None
         self._probes: dict[str, asyncio.Task[ProviderHealth]] = {}
@@ -64,13 +62,14 @@ class HealthMonitor:
         return await asyncio.shield(running)
 
     async def _run_probe(self, slot: ProviderSlot) -> ProviderHealth:
-        if slot.limiter is not None:
-            await slot.limiter.acquire()
-        try:
-            async with asyncio.timeout(self._probe_timeout):
-                health = await slot.provider.health_check()
-        except TimeoutError:
-            health = ProviderHealth(slot.name, False, self._clock.now(), detail="probe timed out")
+        result = await ProviderAttempt(slot, PROBE, self._config).run(
+            lambda: self._config.attempt_timeout
+        )
+        if result.answer is None:
+            attempt = result.attempt
+            detail = attempt.outcome + (f": {attempt.detail}" if attempt.detail else "")
+            return ProviderHealth(slot.name, False, self._clock.now(), detail=detail)
+        health = result.answer.value
         if health.healthy and slot.breaker.state is BreakerState.OPEN:
             logger.info("%s passed its health probe; half-opening its breaker", slot.name)
             slot.breaker.end_open_period()
@@ -82,9 +81,9 @@ class HealthMonitor:
             self._task = asyncio.create_task(self._loop())
 
     async def _loop(self) -> None:
+        interval = self._config.health_check_interval
         while True:
-            jitter = random.uniform(1 - HEALTH_JITTER, 1 + HEALTH_JITTER)
-            await asyncio.sleep(self._interval * jitter)
+            await asyncio.sleep(interval * random.uniform(1 - HEALTH_JITTER, 1 + HEALTH_JITTER))
             await self.check_all()
 
     async def stop(self) -> None:

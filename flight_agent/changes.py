@@ -1,9 +1,13 @@
-"""What changed between two snapshots of one flight, as typed events.
+"""What changed between two snapshots of one flight, as typed events: the one change differ.
 
 ``diff_snapshots`` compares the previous and the current record of a flight and returns one
-``FlightChange`` per meaningful difference. Noise is filtered out: delays and
-estimated times must move by at least a threshold (15 minutes, the on-time boundary), and a value
-that disappears from a provider's answer is missing data, not a change.
+``FlightChange`` per meaningful difference. The monitor publishes these to watchers
+(``WatchState.observe``) and the IROPS engine reports the same ones as disruptions
+(``flight_agent.irops.detect_disruptions``), so ``watch`` and ``assess_disruption`` agree.
+
+Noise is filtered out: delays and estimated times must move by at least a threshold (15 minutes,
+the on-time boundary), and a value that disappears from a provider's answer is missing data, not
+a change. A first value (a gate assigned, a registration known) is a change a traveller wants.
 
 Cancellation flaps (AeroAPI's ``cancelled`` means "no longer tracked"), so a cancellation seen here
 is always ``provisional``; ``flight_agent.monitoring.debounce.CancellationDebouncer`` confirms it.
@@ -32,16 +36,18 @@ ChangeValue = str | int | None
 class ChangeKind(StrEnum):
     """The kinds of change, declared in the order ``diff_snapshots`` reports them.
 
-    The order puts the most significant first: cancellation, diversion and the milestones, then
-    status and time changes, then gates, terminals and the aircraft.
+    The order puts the most significant first: cancellation, diversion, a new airport and the
+    milestones, then status and time changes, then gates, terminals and the aircraft.
     """
 
     CANCELLED = "cancelled"
     UNCANCELLED = "uncancelled"
     DIVERTED = "diverted"
+    AIRPORT = "airport"
     DEPARTED = "departed"
     ARRIVED = "arrived"
     STATUS = "status"
+    SCHEDULE = "schedule"
     DELAY = "delay"
     ESTIMATED_DEPARTURE = "estimated_departure"
     ESTIMATED_ARRIVAL = "estimated_arrival"
@@ -83,10 +89,32 @@ class FlightChange(BaseModel):
     provisional: bool = False
     message: str = Field(description="One human line, e.g. 'BA117 2026-11-28: gate B12 (was A10)'")
 
-
-def cancellation_reported(record: FlightStatusData) -> bool:
-    """Whether a record says the flight is, or may be, cancelled."""
-    return record.status is FlightStatus.CANCELLED or record.cancellation_uncertain
+    @classmethod
+    def of(
+        cls,
+        record: FlightStatusData,
+        kind: ChangeKind,
+        field: str,
+        values: tuple[ChangeValue, ChangeValue],
+        text: str,
+        *,
+        now: datetime,
+        provisional: bool = False,
+    ) -> FlightChange:
+        """A change of the record's flight: ``values`` are old and new, ``text`` the message
+        after the flight and date."""
+        old, new = values
+        return cls(
+            kind=kind,
+            flight_id=record.flight_id,
+            flight_date=record.flight_date,
+            field=field,
+            old=old,
+            new=new,
+            detected_at=now,
+            provisional=provisional,
+            message=f"{record.flight_id} {record.flight_date}: {text}",
+        )
 
 
 def diff_snapshots(
@@ -103,14 +131,19 @@ def diff_snapshots(
     - ``cancelled`` / ``uncancelled``: the record starts / stops reporting a cancellation (status
       cancelled, or ``cancellation_uncertain``). Always provisional.
     - ``diverted``: the status becomes diverted or ``diverted_to`` names a new airport.
+    - ``airport``: the origin or destination is another airport (the booking was moved).
     - ``departed``: ``actual_out`` or ``actual_off`` is newly set (reported once).
-    - ``arrived``: ``actual_on`` or ``actual_in`` is newly set (reported once).
+    - ``arrived``: ``actual_on`` or ``actual_in`` is newly set (reported once: the flight
+      reached its destination, at touchdown or at the gate, whichever is reported first).
     - ``status``: the status changed, unless a cancellation or diversion event above covers it.
+    - ``schedule``: a known scheduled gate departure or arrival moved (any amount: timetables
+      move on purpose).
     - ``delay``: a departure or arrival delay moved by ``delay_threshold_minutes`` or more
       (an unknown delay counts as 0; a delay that becomes unknown is not a change).
     - ``estimated_departure`` / ``estimated_arrival``: the gate estimate (the scheduled time
-      while there is none) moved by the threshold or more, until the flight departed / arrived
-      (an estimate that is withdrawn is not a change).
+      while there is none) moved by the threshold or more, until the flight ``has_departed`` /
+      ``has_arrived`` (an estimate that is withdrawn is not a change, and a new timetable with no
+      estimate on either side is a ``schedule`` change only).
     - ``gate``, ``terminal``, ``aircraft`` (registration, type), ``inbound``: a new non-null
       value that differs from the old one (a first assignment counts; a removal does not).
 
@@ -149,17 +182,20 @@ class _Differ:
     def changes(self) -> list[FlightChange]:
         self._cancellation()
         self._diversion()
+        self._airports()
         self._milestone(ChangeKind.DEPARTED, ("actual_out", "actual_off"))
         self._milestone(ChangeKind.ARRIVED, ("actual_in", "actual_on"))
         self._status()
+        self._schedule("out", self.new.origin)
+        self._schedule("in", self.new.destination)
         for field, side in (
             ("departure_delay_minutes", "departure"),
             ("arrival_delay_minutes", "arrival"),
         ):
             self._delay(field, side)
-        if not _departed(self.new):
+        if not self.new.has_departed:
             self._estimate(ChangeKind.ESTIMATED_DEPARTURE, "out", self.new.origin)
-        if not _arrived(self.new):
+        if not self.new.has_arrived:
             self._estimate(ChangeKind.ESTIMATED_ARRIVAL, "in", self.new.destination)
         for kind, field, label in _LABELLED_FIELDS:
             self._label(kind, field, label)
@@ -177,21 +213,13 @@ class _Differ:
         provisional: bool = False,
     ) -> None:
         self.found.append(
-            FlightChange(
-                kind=kind,
-                flight_id=self.new.flight_id,
-                flight_date=self.new.flight_date,
-                field=field,
-                old=old,
-                new=new,
-                detected_at=self.now,
-                provisional=provisional,
-                message=f"{self.new.flight_id} {self.new.flight_date}: {text}",
+            FlightChange.of(
+                self.new, kind, field, (old, new), text, now=self.now, provisional=provisional
             )
         )
 
     def _cancellation(self) -> None:
-        before, after = cancellation_reported(self.old), cancellation_reported(self.new)
+        before, after = self.old.cancellation_reported, self.new.cancellation_reported
         if before == after:
             return
         field = "status" if self.old.status != self.new.status else "cancellation_uncertain"
@@ -222,6 +250,19 @@ class _Differ:
             )
             self._add(ChangeKind.DIVERTED, "diverted_to", old_to, new_to, text)
 
+    def _airports(self) -> None:
+        for field, label in (("origin", "departure airport"), ("destination", "arrival airport")):
+            old: Airport = getattr(self.old, field)
+            new: Airport = getattr(self.new, field)
+            if old.code != new.code:
+                self._add(
+                    ChangeKind.AIRPORT,
+                    field,
+                    old.code,
+                    new.code,
+                    f"{label} {new.code} (was {old.code})",
+                )
+
     def _milestone(self, kind: ChangeKind, fields: tuple[str, str]) -> None:
         if any(getattr(self.old, field) is not None for field in fields):
             return
@@ -238,7 +279,7 @@ class _Differ:
     def _status(self) -> None:
         old, new = self.old.status, self.new.status
         covered = (
-            cancellation_reported(self.old) != cancellation_reported(self.new)
+            self.old.cancellation_reported != self.new.cancellation_reported
             or FlightStatus.CANCELLED in (old, new)
             or new is FlightStatus.DIVERTED
         )
@@ -253,18 +294,31 @@ class _Differ:
         was = f"{old} min" if old is not None else "unknown"
         self._add(ChangeKind.DELAY, field, old, new, f"{side} delay {new} min (was {was})")
 
+    def _schedule(self, suffix: str, airport: Airport) -> None:
+        field = f"scheduled_{suffix}"
+        old: datetime | None = getattr(self.old, field)
+        new: datetime | None = getattr(self.new, field)
+        if old is not None and new is not None and old != new:
+            self._moved(ChangeKind.SCHEDULE, field, (old, new), airport)
+
     def _estimate(self, kind: ChangeKind, suffix: str, airport: Airport) -> None:
         field = f"estimated_{suffix}"
         old_estimate: datetime | None = getattr(self.old, field)
         new_estimate: datetime | None = getattr(self.new, field)
-        if new_estimate is None and old_estimate is not None:
-            return  # a withdrawn estimate is missing data
+        if new_estimate is None:
+            return  # a withdrawn estimate is missing data; a new timetable is a schedule change
         old = old_estimate or getattr(self.old, f"scheduled_{suffix}")
-        new = new_estimate or getattr(self.new, f"scheduled_{suffix}")
-        if old is None or new is None or abs(new - old) < timedelta(minutes=self.threshold):
-            return
-        side = "departure" if suffix == "out" else "arrival"
-        text = f"estimated {side} {format_local(new, airport)} (was {format_local(old, airport)})"
+        if old is not None and abs(new_estimate - old) >= timedelta(minutes=self.threshold):
+            self._moved(kind, field, (old, new_estimate), airport)
+
+    def _moved(
+        self, kind: ChangeKind, field: str, times: tuple[datetime, datetime], airport: Airport
+    ) -> None:
+        """A scheduled or estimated gate time that moved from ``times[0]`` to ``times[1]``."""
+        old, new = times
+        what = field.split("_")[0]
+        side = "departure" if field.endswith("out") else "arrival"
+        text = f"{what} {side} {format_local(new, airport)} (was {format_local(old, airport)})"
         self._add(kind, field, old.isoformat(), new.isoformat(), text)
 
     def _label(self, kind: ChangeKind, field: str, label: str) -> None:
@@ -295,11 +349,3 @@ _LABELLED_FIELDS: tuple[tuple[ChangeKind, str, str], ...] = (
 def _field_value(record: FlightStatusData, field: str) -> ChangeValue:
     value: FlightStatus | bool = getattr(record, field)
     return value.value if isinstance(value, FlightStatus) else str(value).lower()
-
-
-def _departed(record: FlightStatusData) -> bool:
-    return record.actual_out is not None or record.actual_off is not None
-
-
-def _arrived(record: FlightStatusData) -> bool:
-    return record.actual_in is not None or record.actual_on is not None

@@ -12,7 +12,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from flight_agent.resilience.breaker import BreakerConfig, WindowType
+from flight_agent.resilience.backoff import FullJitterBackoff
+from flight_agent.resilience.breaker_config import BreakerConfig, WindowType
 
 
 class RateLimit(BaseModel):
@@ -109,13 +110,14 @@ class FailoverConfig(BaseModel):
             raise ValueError("max_open_duration must be at least circuit_breaker_timeout")
         return self
 
-    def backoff_bound(self, retry: int) -> float:
-        """Upper bound of the full-jitter wait before same-provider retry ``retry`` (1-based)."""
-        return min(self.backoff_cap, self.timeout_between_retries * 2.0 ** (retry - 1))
+    def backoff(self) -> FullJitterBackoff:
+        """The waits before same-provider retries."""
+        return FullJitterBackoff(self.timeout_between_retries, self.backoff_cap)
 
     def worst_case_backoff(self) -> float:
         """The sum of the largest waits one request could spend backing off."""
-        return sum(self.backoff_bound(n) for n in range(1, self.max_attempts))
+        backoff = self.backoff()
+        return sum(backoff.bound(n) for n in range(1, self.max_attempts))
 
     def breaker_config(self) -> BreakerConfig:
         """The per-provider circuit breaker settings."""
