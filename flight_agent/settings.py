@@ -40,7 +40,9 @@ def marketplace_name(value: str) -> Marketplace:
 class Settings(BaseSettings):
     """flight-agent's configuration; each field is the environment variable of the same name."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True
+    )
 
     flightaware_api_key: SecretStr | None = Field(default=None, description="AeroAPI key")
     aerodatabox_api_key: SecretStr | None = Field(default=None, description="AeroDataBox key")

@@ -130,3 +130,18 @@ def test_a_provider_built_without_a_key_reads_it_from_settings_dotenv_included(
     (tmp_path / ".env").write_text("FLIGHTAWARE_API_KEY=from-dotenv\n", "utf-8")
     monkeypatch.chdir(tmp_path)
     assert FlightAwareProvider().require_key() == "from-dotenv"
+
+
+def test_a_blank_value_means_unset_in_the_environment_and_in_dotenv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``SEED=`` left blank (as .env.example has them) gives the default, never an error."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    (tmp_path / ".env").write_text("AERODATABOX_MARKETPLACE=\nFLIGHT_AGENT_MOCK_SEED=\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AVIATIONSTACK_HISTORICAL", "")
+    settings = Settings()
+    assert settings.flight_agent_mock_seed == 0
+    assert settings.aviationstack_historical is False
+    assert settings.aerodatabox_marketplace == "rapidapi"
