@@ -26,7 +26,7 @@ from flight_agent.models import (
     FlightStatus,
     FlightStatusData,
     UtcDatetime,
-    format_local,
+    local_clock,
 )
 
 ChangeValue = str | int | None
@@ -270,9 +270,8 @@ class _Differ:
             value: datetime | None = getattr(self.new, field)
             if value is not None:
                 airport = self.new.origin if kind is ChangeKind.DEPARTED else self.new.destination
-                text = (
-                    f"{_MILESTONE_WORDS[field]} at {airport.code}, {format_local(value, airport)}"
-                )
+                when = local_clock(value, airport, dated=True)
+                text = f"{_MILESTONE_WORDS[field]} at {airport.code}, {when}"
                 self._add(kind, field, None, value.isoformat(), text)
                 return
 
@@ -318,7 +317,8 @@ class _Differ:
         old, new = times
         what = field.split("_")[0]
         side = "departure" if field.endswith("out") else "arrival"
-        text = f"{what} {side} {format_local(new, airport)} (was {format_local(old, airport)})"
+        now, before = (local_clock(time, airport, dated=True) for time in (new, old))
+        text = f"{what} {side} {now} (was {before})"
         self._add(kind, field, old.isoformat(), new.isoformat(), text)
 
     def _label(self, kind: ChangeKind, field: str, label: str) -> None:

@@ -274,13 +274,34 @@ def to_local(value: datetime | None, airport: Airport) -> datetime | None:
     return value.astimezone(zone) if zone else value
 
 
-def format_local(value: datetime | None, airport: Airport) -> str:
-    """Format a time as local wall-clock, zone and UTC: '2026-11-29 09:40 GMT (09:40Z)'."""
-    local = to_local(value, airport)
-    if value is None or local is None:
-        return "-"
-    utc = value.astimezone(UTC)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({utc:%H:%MZ})"
+def local_clock(
+    value: datetime | None,
+    airport: Airport,
+    *,
+    day: date | None = None,
+    dated: bool = False,
+    unknown: str = "-",
+) -> str:
+    """A time as the airport's wall clock with its zone and UTC: ``"20:00 EDT (00:00Z)"``.
+
+    Args:
+        value: An aware time; None shows ``unknown``.
+        airport: The airport whose zone to use (UTC when it has none).
+        day: The date the reader has in mind: a time on another local date shows it,
+            ``"29 Nov 01:00 EST (06:00Z)"``.
+        dated: Always show the full local date: ``"2026-11-29 09:40 GMT (09:40Z)"``.
+        unknown: What an unknown time shows.
+    """
+    if value is None:
+        return unknown
+    local = to_local(value, airport) or value
+    if dated:
+        prefix = f"{local:%Y-%m-%d} "
+    elif day is not None and local.date() != day:
+        prefix = f"{local:%d %b} "
+    else:
+        prefix = ""
+    return f"{prefix}{local:%H:%M} {local.tzname()} ({value.astimezone(UTC):%H:%MZ})"
 
 
 class ScheduledFlight(BaseModel):

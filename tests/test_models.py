@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from flight_agent.airports import get_airport
-from flight_agent.models import FlightStatus, FlightStatusData, format_local
+from flight_agent.models import FlightStatus, FlightStatusData, local_clock
 
 
 def record(**overrides: Any) -> FlightStatusData:
@@ -72,9 +72,15 @@ def test_record_is_frozen_and_strict_about_field_names() -> None:
 def test_local_times_render_in_each_airports_zone() -> None:
     """Departure renders in London time, arrival in New York time, both with UTC."""
     value = record()
-    assert format_local(value.scheduled_out, value.origin) == "2026-11-28 08:20 GMT (08:20Z)"
-    assert format_local(value.scheduled_in, value.destination) == "2026-11-28 11:35 EST (16:35Z)"
-    assert format_local(None, value.origin) == "-"
+    assert (
+        local_clock(value.scheduled_out, value.origin, dated=True)
+        == "2026-11-28 08:20 GMT (08:20Z)"
+    )
+    assert (
+        local_clock(value.scheduled_in, value.destination, dated=True)
+        == "2026-11-28 11:35 EST (16:35Z)"
+    )
+    assert local_clock(None, value.origin, dated=True) == "-"
     arrival = value.arrival_local(value.scheduled_in)
     assert arrival is not None
     assert arrival.hour == 11

@@ -10,17 +10,13 @@ from datetime import date, datetime
 
 from flight_agent.airports import Airport
 from flight_agent.irops.formatting import delay_text
-from flight_agent.models import FlightStatusData, to_local
+from flight_agent.models import FlightStatusData, local_clock
 from tools.payloads import BatchStatusResult, FlightStatusResult, ProviderHealthResult
 
 
 def clock_time(value: datetime | None, airport: Airport, day: date | None = None) -> str:
-    """'09:40 GMT (09:40Z)', prefixed with the local date when it is not ``day``."""
-    if value is None:
-        return "?"
-    local = to_local(value, airport) or value
-    prefix = f"{local:%d %b} " if day is not None and local.date() != day else ""
-    return f"{prefix}{local:%H:%M %Z} ({value:%H:%MZ})"
+    """'09:40 GMT (09:40Z)', prefixed with the local date when it is not ``day``; '?' unknown."""
+    return local_clock(value, airport, day=day, unknown="?")
 
 
 def _end(

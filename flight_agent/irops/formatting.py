@@ -6,10 +6,11 @@ Every face words these the same way through this module: ``duration_text`` for a
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
-from flight_agent.airports import Airport
-from flight_agent.models import to_local
+from flight_agent.models import local_clock
+
+__all__ = ["delay_text", "duration_text", "local_clock", "whole_minutes"]
 
 
 def whole_minutes(delta: timedelta) -> int:
@@ -47,33 +48,3 @@ def delay_text(minutes: int | None, *, signed: bool = False) -> str:
     if minutes == 0:
         return "on time"
     return f"{minutes} min late" if minutes > 0 else f"{-minutes} min early"
-
-
-def local_clock(
-    value: datetime | None,
-    airport: Airport,
-    *,
-    day: date | None = None,
-    dated: bool = False,
-    unknown: str = "-",
-) -> str:
-    """A time as the airport's wall clock with its zone and UTC: ``"20:00 EDT (00:00Z)"``.
-
-    Args:
-        value: An aware time; None shows ``unknown``.
-        airport: The airport whose zone to use (UTC when it has none).
-        day: The date the reader has in mind: a time on another local date shows it,
-            ``"29 Nov 01:00 EST (06:00Z)"``.
-        dated: Always show the full local date: ``"2026-11-29 09:40 GMT (09:40Z)"``.
-        unknown: What an unknown time shows.
-    """
-    if value is None:
-        return unknown
-    local = to_local(value, airport) or value
-    if dated:
-        prefix = f"{local:%Y-%m-%d} "
-    elif day is not None and local.date() != day:
-        prefix = f"{local:%d %b} "
-    else:
-        prefix = ""
-    return f"{prefix}{local:%H:%M} {local.tzname()} ({value.astimezone(UTC):%H:%MZ})"

@@ -11,7 +11,7 @@ from flight_agent.irops import (
     detect_disruptions,
     predict_departure,
 )
-from flight_agent.models import FlightStatus, FlightStatusData, format_local
+from flight_agent.models import FlightStatus, FlightStatusData, local_clock
 from tests.irops.factories import at, flight, utc
 
 
@@ -149,7 +149,9 @@ def test_s15_new_york_renders_as_edt_before_uk_clocks_change() -> None:
     assert ba.scheduled_out == utc("2025-03-20 08:25")
     assert ba.scheduled_in == utc("2025-03-20 16:25")
     assert ba.scheduled_in - ba.scheduled_out == timedelta(hours=8)
-    assert format_local(ba.scheduled_in, ba.destination) == "2025-03-20 12:25 EDT (16:25Z)"
+    assert (
+        local_clock(ba.scheduled_in, ba.destination, dated=True) == "2025-03-20 12:25 EDT (16:25Z)"
+    )
     (late,) = detect_disruptions(ba, now=utc("2025-03-20 20:00"))
     assert late.kind is DisruptionKind.ARRIVAL_DELAY
     assert late.evidence["delay_minutes"] == 210
