@@ -6,7 +6,8 @@ never poll one flight twice in an interval), fetches it through the cached looku
 the changes. A failed fetch saves nothing: the claim's lease runs out and the flight is due
 again, so an outage delays polls without losing watches; a flight left unanswered past its
 follow-up horizon (``WatchState.follow_up_ends``: the record's ``FOLLOW_UP_HORIZON`` after its
-expected gate time, or two days after its date before any answer) is dropped from the schedule.
+expected gate time, or after the latest departure its date allows before any answer) is dropped
+from the schedule.
 
 Flights that fall due together, have not taken off and leave one airport with one airline are
 answered by one departure board (``EnhancedFlightMonitoringService.departure_board``) when a
@@ -25,7 +26,7 @@ import logging
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -36,6 +37,14 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightNotFoundError, StoreUnavailableError
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData
+from flight_agent.monitoring.boards import (
+    BOARD_BACKOFF,
+    BOARD_MARGIN,
+    BoardKey,
+    BoardSource,
+    find_on_board,
+    takeoff_window,
+)
 from flight_agent.monitoring.events import ChangeFeed
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
@@ -52,15 +61,6 @@ logger = logging.getLogger(__name__)
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
 
-BOARD_MARGIN = timedelta(minutes=5)
-"""A board's window reaches this far beyond its flights' scheduled take-offs."""
-
-BOARD_BACKOFF = timedelta(hours=6)
-"""After a board cut short, its airport and airline are polled flight by flight this long."""
-
-BoardKey = tuple[str, str]
-"""A departure board: the airport's ICAO code and the operating airline's ICAO code."""
-
 
 class StatusSource(Protocol):
     """Where records come from: the cache first, then the providers (``StatusLookup``)."""
@@ -70,20 +70,6 @@ class StatusSource(Protocol):
     ) -> FlightStatusData | None: ...
 
     async def store(self, query: FlightQuery, record: FlightStatusData) -> None: ...
-
-
-class BoardSource(Protocol):
-    """Where departure boards come from (``EnhancedFlightMonitoringService.departure_board``)."""
-
-    def __call__(
-        self,
-        airport: str,
-        start: datetime,
-        end: datetime,
-        *,
-        airline: str | None = None,
-        max_pages: int = 1,
-    ) -> Awaitable[DepartureBoard]: ...
 
 
 class FlightMonitor:
@@ -230,7 +216,7 @@ class FlightMonitor:
             return None  # the debounce wants this flight's own answer
         if record.origin.icao is None or record.carrier_icao is None:
             return None
-        if _takeoff_window(record) is None:
+        if takeoff_window(record) is None:
             return None
         key = (record.origin.icao, record.carrier_icao)
         return None if self._board_backoff.get(key, now) > now else key
@@ -249,7 +235,7 @@ class FlightMonitor:
             claimed = [state for state in claims if state is not None]
             pages = self._board_pages(len(claimed))
             board = await self._board(key, claimed, pages) if pages >= 1 else None
-        listed = {state.key: _listed(board, state) for state in claimed} if board else {}
+        listed = {state.key: find_on_board(board, state) for state in claimed} if board else {}
         if (
             board is not None
             and board.complete
@@ -296,7 +282,7 @@ class FlightMonitor:
     ) -> DepartureBoard | None:
         """The departure board covering the claimed flights, or None when none answered."""
         assert self._boards is not None
-        windows = [_takeoff_window(state.last_snapshot) for state in claimed]
+        windows = [takeoff_window(state.last_snapshot) for state in claimed]
         starts = [window[0] for window in windows if window is not None]
         ends = [window[1] for window in windows if window is not None]
         airport, airline = key
@@ -406,32 +392,3 @@ class FlightMonitor:
             "changes_published": self.changes_published,
             "running": self._task is not None and not self._task.done(),
         }
-
-
-def _takeoff_window(record: FlightStatusData | None) -> tuple[datetime, datetime] | None:
-    """When the flight is scheduled to take off, as a board filters it: the scheduled take-off,
-    else the hour after the scheduled gate departure."""
-    if record is None:
-        return None
-    if record.scheduled_off is not None:
-        return record.scheduled_off, record.scheduled_off
-    if record.scheduled_out is not None:
-        return record.scheduled_out, record.scheduled_out + timedelta(hours=1)
-    return None
-
-
-def _listed(board: DepartureBoard, state: WatchState) -> FlightStatusData | None:
-    """The board's record of the watched flight (operating designator, date and airport),
-    as the watch knows it: under its own designator, with the legs it knew."""
-    known = state.last_snapshot
-    assert known is not None
-    idents = {known.ident_iata, known.ident_icao} - {None}
-    for record in board.records:
-        same_flight = idents & {record.ident_iata, record.ident_icao}
-        if (
-            same_flight
-            and record.flight_date == known.flight_date
-            and record.origin.code == known.origin.code
-        ):
-            return record.model_copy(update={"flight_id": known.flight_id, "legs": known.legs})
-    return None
