@@ -15,13 +15,29 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
+from pydantic import BaseModel, ConfigDict
+
 from flight_agent.models import FlightStatusData
 
 KEY_NAMESPACE = "flight-agent:v1"
 """The versioned namespace of every cache key; bump the version when the stored format changes."""
 
-Snapshot = dict[str, int | float | str]
-"""A flat, JSON-ready view of a cache's counters for service stats and metrics."""
+
+class CacheSnapshot(BaseModel):
+    """A cache's backend name and counters at one moment, with its hit ratio."""
+
+    model_config = ConfigDict(frozen=True)
+
+    backend: str
+    hits: int
+    stale_hits: int
+    misses: int
+    errors: int
+    sets: int
+    evictions: int
+    corrupt: int
+    hit_ratio: float
+    """Fresh and stale hits over all reads, 0 when none."""
 
 
 def status_key(flight_id: str, flight_date: date, origin: str | None = None) -> str:
@@ -116,12 +132,11 @@ class CacheStats:
             self.stale_hits += 1
         return entry
 
-    def snapshot(self) -> Snapshot:
-        """The counters plus ``hit_ratio`` (fresh and stale hits over all reads, 0 when none)."""
-        counters: Snapshot = dict(asdict(self))
+    def snapshot(self, backend: str) -> CacheSnapshot:
+        """The counters of the cache named ``backend``, with the hit ratio."""
         reads = self.hits + self.stale_hits + self.misses
-        counters["hit_ratio"] = (self.hits + self.stale_hits) / reads if reads else 0.0
-        return counters
+        ratio = (self.hits + self.stale_hits) / reads if reads else 0.0
+        return CacheSnapshot(backend=backend, hit_ratio=ratio, **asdict(self))
 
 
 class FlightCache(ABC):
@@ -166,6 +181,6 @@ class FlightCache(ABC):
     async def aclose(self) -> None:
         """Release resources (connections); the cache must not be used afterwards."""
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> CacheSnapshot:
         """The backend name and counters, for service stats."""
-        return {"backend": self.backend, **self.stats.snapshot()}
+        return self.stats.snapshot(self.backend)

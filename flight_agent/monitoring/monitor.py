@@ -30,6 +30,7 @@ from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
 
 from flight_agent.changes import FlightChange
@@ -70,6 +71,22 @@ class StatusSource(Protocol):
     ) -> FlightStatusData | None: ...
 
     async def store(self, query: FlightQuery, record: FlightStatusData) -> None: ...
+
+
+class MonitorStats(BaseModel):
+    """The monitor's counters at one moment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    worker_id: str
+    watched_flights: int
+    polls: int
+    board_polls: int
+    """Departure boards asked for, each answering several flights."""
+    board_pages: int
+    poll_errors: int
+    changes_published: int
+    running: bool
 
 
 class FlightMonitor:
@@ -380,15 +397,15 @@ class FlightMonitor:
             self._task = None
         self.feed.close()
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> MonitorStats:
         """Watched flights, polls, failed polls and changes published."""
-        return {
-            "worker_id": self.worker_id,
-            "watched_flights": self.watched_count,
-            "polls": self.polls,
-            "board_polls": self.board_polls,
-            "board_pages": self.board_pages,
-            "poll_errors": self.poll_errors,
-            "changes_published": self.changes_published,
-            "running": self._task is not None and not self._task.done(),
-        }
+        return MonitorStats(
+            worker_id=self.worker_id,
+            watched_flights=self.watched_count,
+            polls=self.polls,
+            board_polls=self.board_polls,
+            board_pages=self.board_pages,
+            poll_errors=self.poll_errors,
+            changes_published=self.changes_published,
+            running=self._task is not None and not self._task.done(),
+        )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict
 
-from flight_agent.cache.base import Snapshot
+from flight_agent.cache.base import CacheSnapshot
+from flight_agent.monitoring import MonitorStats
 from flight_agent.providers import ProviderStats
 
 
@@ -29,10 +28,10 @@ class ServiceStats(BaseModel):
 
     requests: int
     cache_hit_rate: float
-    cache: Snapshot
+    cache: CacheSnapshot
     upstream_fetches: int
     upstream_calls_by_provider: dict[str, int]
     coalesced_requests: int
     stale_answers: int
-    monitoring: dict[str, Any]
+    monitoring: MonitorStats
     providers: dict[str, ProviderStats]

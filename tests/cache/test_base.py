@@ -82,18 +82,18 @@ def test_stats_classify_reads_and_report_a_hit_ratio() -> None:
     assert stats.count_read(cached, NOW + MINUTE) is cached
     assert stats.count_read(cached, NOW + 2 * MINUTE) is None
     assert stats.count_read(None, NOW) is None
-    snapshot = stats.snapshot()
-    assert (snapshot["hits"], snapshot["stale_hits"], snapshot["misses"]) == (1, 1, 2)
-    assert snapshot["hit_ratio"] == 0.5
+    snapshot = stats.snapshot("memory")
+    assert (snapshot.hits, snapshot.stale_hits, snapshot.misses) == (1, 1, 2)
+    assert snapshot.hit_ratio == 0.5
 
 
 def test_stats_hit_ratio_is_zero_before_any_read() -> None:
     """No reads means a ratio of 0, not a division error."""
-    assert CacheStats().snapshot()["hit_ratio"] == 0.0
+    assert CacheStats().snapshot("memory").hit_ratio == 0.0
 
 
 def test_cache_snapshot_names_the_backend() -> None:
     """A cache's snapshot carries its backend name beside the counters."""
     snapshot = MemoryCache().snapshot()
-    assert snapshot["backend"] == "memory"
-    assert snapshot["sets"] == 0
+    assert snapshot.backend == "memory"
+    assert snapshot.sets == 0

@@ -71,7 +71,7 @@ async def test_a_scripted_day_yields_the_expected_events_in_order(early_clock: F
     assert (ChangeKind.CANCELLED, True) in [(c.kind, c.provisional) for c in reported]
     assert [(c.kind, c.provisional) for c in confirmed] == [(ChangeKind.CANCELLED, False)]
     assert seen == [*gate, *reported, *confirmed]
-    assert service.get_service_stats().monitoring["changes_published"] == len(seen)
+    assert service.get_service_stats().monitoring.changes_published == len(seen)
     assert all(s.next_due is None for s in await service.watched())  # confirmed: polls stop
     await service.aclose()
 
@@ -165,9 +165,9 @@ async def test_the_background_loop_polls_without_being_asked(early_clock: FakeCl
             await asyncio.sleep(0)
             if service.monitor.polls:
                 break
-        assert service.get_service_stats().monitoring["running"] is True
+        assert service.get_service_stats().monitoring.running is True
         assert service.monitor.polls == 1
-    assert service.get_service_stats().monitoring["running"] is False
+    assert service.get_service_stats().monitoring.running is False
 
 
 async def test_a_failing_poll_is_counted_and_the_loop_keeps_running(
@@ -181,7 +181,7 @@ async def test_a_failing_poll_is_counted_and_the_loop_keeps_running(
         early_clock.advance(600)
         assert await service.monitor.poll_due() == []
         assert service.monitor.poll_errors == 1
-        assert service.get_service_stats().monitoring["running"] is True
+        assert service.get_service_stats().monitoring.running is True
 
 
 async def test_a_flight_unanswered_long_after_its_date_is_dropped(early_clock: FakeClock) -> None:

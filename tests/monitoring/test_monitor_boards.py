@@ -125,7 +125,7 @@ async def test_flights_leaving_together_are_answered_by_one_board(clock: FakeClo
     assert cached.gate_origin == "B32"
     assert fleet.fetches == 0
     stats = service.monitor.stats()
-    assert (stats["board_polls"], stats["board_pages"], stats["polls"]) == (1, 1, 6)
+    assert (stats.board_polls, stats.board_pages, stats.polls) == (1, 1, 6)
     await service.aclose()
 
 

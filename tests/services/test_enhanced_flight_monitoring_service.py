@@ -127,7 +127,7 @@ async def test_requests_survive_redis_dying_mid_run(private_redis: RedisServer) 
         assert record is not None
         assert record.source == "primary"
     stats = service.get_service_stats()
-    assert stats.cache["errors"] >= 1
+    assert stats.cache.errors >= 1
     assert stats.upstream_calls_by_provider == {"primary": 4}
     await service.aclose()
 
@@ -146,7 +146,7 @@ async def test_service_stats_report_hits_upstream_cost_and_providers(clock: Fake
     assert stats.cache_hit_rate == 0.5
     assert stats.upstream_calls_by_provider == {"primary": 1}
     assert stats.stale_answers == 0
-    assert stats.monitoring["watched_flights"] == 0
+    assert stats.monitoring.watched_flights == 0
     assert stats.providers["primary"].state == "closed"
     await service.aclose()
 
