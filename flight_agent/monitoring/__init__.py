@@ -17,9 +17,10 @@ One poll of one watched flight, as a service would run it::
 from flight_agent.changes import ChangeKind, ChangeValue, FlightChange, diff_snapshots
 from flight_agent.monitoring.debounce import DEFAULT_CONFIRM_AFTER, CancellationDebouncer
 from flight_agent.monitoring.events import ChangeCallback, ChangeFeed, Subscription
-from flight_agent.monitoring.monitor import FlightMonitor, MonitorStats
+from flight_agent.monitoring.monitor import FlightMonitor
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.monitoring.stats import MonitorStats
 from flight_agent.monitoring.watchlist import MemoryWatchStore, RedisWatchStore, WatchStore
 
 __all__ = [

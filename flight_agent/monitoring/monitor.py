@@ -30,7 +30,6 @@ from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
 
 from flight_agent.changes import FlightChange
@@ -49,6 +48,7 @@ from flight_agent.monitoring.boards import (
 from flight_agent.monitoring.events import ChangeFeed
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.monitoring.stats import MonitorStats
 from flight_agent.monitoring.watchlist import (
     DEFAULT_DUE_LIMIT,
     MemoryWatchStore,
@@ -71,22 +71,6 @@ class StatusSource(Protocol):
     ) -> FlightStatusData | None: ...
 
     async def store(self, query: FlightQuery, record: FlightStatusData) -> None: ...
-
-
-class MonitorStats(BaseModel):
-    """The monitor's counters at one moment."""
-
-    model_config = ConfigDict(frozen=True)
-
-    worker_id: str
-    watched_flights: int
-    polls: int
-    board_polls: int
-    """Departure boards asked for, each answering several flights."""
-    board_pages: int
-    poll_errors: int
-    changes_published: int
-    running: bool
 
 
 class FlightMonitor:
