@@ -10,17 +10,12 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from flight_agent.apps.cli import commands
-
-pytestmark = pytest.mark.skipif(
-    find_spec("langchain_openai") is None, reason="needs langchain-openai (extra llm)"
-)
 
 KEY = "sk-test-wrong-key-7f3a9c"
 

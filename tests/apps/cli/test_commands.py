@@ -683,9 +683,6 @@ def test_chat_answers_until_exit() -> None:
             "Chat model 'openai:gpt-4.1-mini' cannot start (OpenAIError): set OPENAI_API_KEY, "
             "or unset FLIGHT_AGENT_MODEL to use the offline model.",
             id="key",
-            marks=pytest.mark.skipif(
-                find_spec("langchain_openai") is None, reason="needs langchain-openai"
-            ),
         ),
     ],
 )
