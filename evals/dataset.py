@@ -18,16 +18,22 @@ Messages: ``{"role": "human" | "system", "content"}``, ``{"role": "ai", "content
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from graphs.prompts import CHAT_SYSTEM_PROMPT
+from graphs.prompts import chat_system_prompt
 
 Category = Literal[
     "status",
@@ -68,7 +74,7 @@ class SimpleMessage(BaseModel):
     name: str | None = None
     status: Literal["success", "error"] = "success"
 
-    def to_message(self) -> BaseMessage:
+    def to_message(self) -> AnyMessage:
         """The LangChain message."""
         if self.role == "human":
             return HumanMessage(content=self.content)
@@ -106,19 +112,14 @@ class EvalCase(BaseModel):
     )
     note: str | None = None
 
-    def conversation(self) -> list[BaseMessage]:
+    def conversation(self) -> list[AnyMessage]:
         """The messages as LangChain messages."""
         return [message.to_message() for message in self.messages]
 
     def model_input(self) -> list[BaseMessage]:
-        """What the model sees: the chat system prompt with the case's date, then the messages.
-
-        The date is what a real model needs to read 'tomorrow'; the offline model reads the
-        clock it is given instead.
-        """
-        today = f"{self.now.astimezone(dt.UTC):%A %Y-%m-%d}"
-        prompt = SystemMessage(content=f"{CHAT_SYSTEM_PROMPT}\nToday is {today} (UTC).")
-        return [prompt, *self.conversation()]
+        """What the model sees: the chat agent's own system prompt at the case's time, then the
+        messages."""
+        return [SystemMessage(content=chat_system_prompt(self.now)), *self.conversation()]
 
 
 def load_cases(path: Path | None = None) -> list[EvalCase]:

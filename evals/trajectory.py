@@ -1,6 +1,7 @@
-"""The trajectory check: model -> tools -> model on the simulated toolkit, judged by agentevals.
+"""The trajectory check: the chat agent on the simulated toolkit, judged by agentevals.
 
-For each case marked ``"trajectory": true`` the model runs to its answer against a toolkit over
+For each case marked ``"trajectory": true`` the chat agent (``graphs.build_chat_agent``, the
+agent that runs, prompt and bounds included) runs the model to its answer against a toolkit over
 the deterministic simulated provider on a clock set to the case's ``now``. agentevals'
 ``superset`` trajectory match then checks that the run made at least the expected tool calls,
 comparing arguments with this package's normalized subset match (``evals.scoring``); the run
@@ -17,8 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, ToolCall, ToolMessage
-from langchain_core.tools import BaseTool
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langgraph.graph import MessagesState
 from pydantic import BaseModel
 
 from evals.dataset import EvalCase
@@ -27,10 +28,10 @@ from flight_agent.clock import FakeClock
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
+from graphs.chat_agent import build_chat_agent
+from graphs.turns import is_fallback
 from tools import FlightToolkit
 
-MAX_ROUNDS = 3
-"""Model turns per run; the offline model needs two (tools, then the answer)."""
 EVALS_EXTRA = "pip install 'flight-agent[evals]'"
 
 
@@ -85,46 +86,29 @@ def args_matcher(name: str, today: dt.date, defaults: Defaults) -> ArgsMatcher:
     return agree
 
 
-def _run_tool(tools: dict[str, BaseTool], call: ToolCall) -> ToolMessage:
-    tool = tools.get(call["name"])
-    if tool is None:
-        return ToolMessage(
-            content=f"{call['name']} is not a tool", tool_call_id=call["id"] or "", status="error"
-        )
-    result = tool.invoke(call)
-    assert isinstance(result, ToolMessage)
-    return result
-
-
 def run_trajectory(case: EvalCase, model: BaseChatModel) -> TrajectoryResult:
     """Run ``case`` to the model's answer and judge the trajectory."""
     from agentevals.trajectory.match import create_trajectory_match_evaluator
 
-    toolkit = simulated_toolkit(case.now)
-    try:
-        tools = {tool.name: tool for tool in toolkit.get_tools()}
-        bound = model.bind_tools(list(tools.values()))
-        messages = case.model_input()
-        start = len(messages) - 1
-        for _ in range(MAX_ROUNDS):
-            reply = bound.invoke(messages)
-            messages.append(reply)
-            if not isinstance(reply, AIMessage) or not reply.tool_calls:
-                break
-            messages += [_run_tool(tools, call) for call in reply.tool_calls]
-    finally:
-        toolkit.close()
+    given = case.conversation()
+    with simulated_toolkit(case.now) as toolkit:
+        tools = toolkit.get_tools()
+        agent = build_chat_agent(model, tools=tools, clock=FakeClock(case.now))
+        state: MessagesState = {"messages": given}
+        messages: list[BaseMessage] = agent.invoke(state)["messages"]
     today = case.now.astimezone(dt.UTC).date()
-    defaults = tool_defaults(list(tools.values()))
+    defaults = tool_defaults(tools)
     evaluator = create_trajectory_match_evaluator(
         trajectory_match_mode="superset",
         tool_args_match_mode="superset",
-        tool_args_match_overrides={name: args_matcher(name, today, defaults) for name in tools},
+        tool_args_match_overrides={
+            tool.name: args_matcher(tool.name, today, defaults) for tool in tools
+        },
     )
-    run = messages[start:]
+    run = messages[len(given) - 1 :]
     judged = evaluator(outputs=run, reference_outputs=_reference(case))
     last = messages[-1]
-    answered = isinstance(last, AIMessage) and not last.tool_calls and bool(last.text.strip())
+    answered = isinstance(last, AIMessage) and not is_fallback(last) and bool(last.text.strip())
     results = [m for m in run if isinstance(m, ToolMessage)]
     tools_ok = bool(results) and all(m.status == "success" for m in results)
     matched = bool(judged["score"])

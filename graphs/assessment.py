@@ -2,7 +2,8 @@
 
 No model is involved: the rules engine finds disruptions, connection risks and passenger
 rights; a cancelled leg or a connection at risk earns a rebooking recommendation naming the
-first alternative ``find_alternative_flights`` offers, and any disruption earns a notification.
+first alternative ``find_alternative_flights`` offers (the others stay on it as ``options`` a
+human may choose instead), and any disruption earns a notification.
 """
 
 from __future__ import annotations
@@ -71,15 +72,29 @@ def assess(
     )
     found = Assessment(legs, disruptions, connections, rights, [], "")
     found.recommendations = _recommend(records, found, find_alternatives)
-    rebooked = next((r.alternative for r in found.recommendations if r.alternative), None)
-    if rebooked is not None and found.rights:
-        # The rights follow the journey the traveller will fly: the rebooking's arrival.
-        again = assess_trip(
-            records, now=now, complete=complete, rebooked_arrival=rebooked.scheduled_in
-        )
-        found.rights = list(again.rights)
+    if found.rights and any(r.alternative for r in found.recommendations):
+        found.rights = journey_rights(items, now, found.recommendations)
     found.briefing = _briefing(found)
     return found
+
+
+def journey_rights(
+    items: list[BatchItem], now: dt.datetime, recommendations: list[Recommendation]
+) -> list[RightsResult]:
+    """The rights for the journey the traveller will fly: to the arrival of the first rebooking
+    not rejected (the proposed one, or the one a human chose instead)."""
+    records = [item.flight for item in items if item.flight is not None]
+    rebooked = next(
+        (r.alternative for r in recommendations if r.alternative and r.approved is not False),
+        None,
+    )
+    trip = assess_trip(
+        records,
+        now=now,
+        complete=len(records) == len(items),
+        rebooked_arrival=rebooked.scheduled_in if rebooked else None,
+    )
+    return list(trip.rights)
 
 
 def _recommend(
@@ -87,34 +102,24 @@ def _recommend(
 ) -> list[Recommendation]:
     actions: list[Recommendation] = []
     for target, after in _to_rebook(records, found.connections):
-        alternative = _first_alternative(target, after, find_alternatives, found, len(actions))
+        options = _alternatives(target, after, find_alternatives, found, len(actions))
         route = f"{target.origin.code}-{target.destination.code}"
-        description = (
-            f"Rebook {target.flight_id} ({route}) onto {alternative.ident} departing "
-            f"{alternative.scheduled_out:%Y-%m-%d %H:%MZ}"
-            if alternative is not None
-            else f"Rebook {target.flight_id} ({route}): no alternative found that day, "
-            "ask the airline"
+        rebooking = Recommendation(
+            id=f"rebook-{len(actions) + 1}",
+            action="rebook",
+            description=f"Rebook {target.flight_id} ({route}): no alternative found that day, "
+            "ask the airline",
+            flight=target.flight_id,
+            options=options,
         )
-        actions.append(
-            Recommendation(
-                id=f"rebook-{len(actions) + 1}",
-                action="rebook",
-                description=description,
-                alternative=alternative,
-            )
-        )
+        actions.append(rebooking.rebooked_onto(options[0]) if options else rebooking)
     serious = [d for d in found.disruptions if d.disruption.severity in NOTIFY_FROM]
     if serious or actions:
         what = "; ".join(d.disruption.explanation.rstrip(".") for d in serious[:3])
-        actions.insert(
-            0,
-            Recommendation(
-                id="notify-1",
-                action="notify_traveller",
-                description=f"Notify the traveller: {what or 'the connection is at risk'}",
-            ),
+        notification = Recommendation(
+            id="notify-1", action="notify_traveller", description="Notify the traveller"
         )
+        actions.insert(0, notification.notifying(what or "the connection is at risk"))
     return actions
 
 
@@ -136,13 +141,14 @@ def _to_rebook(
     return targets
 
 
-def _first_alternative(
+def _alternatives(
     target: FlightStatusData,
     after: dt.datetime | None,
     find_alternatives: ToolCaller,
     found: Assessment,
     index: int,
-) -> ScheduledFlight | None:
+) -> list[ScheduledFlight]:
+    """The flights the tool offers in place of ``target``, earliest first (none on an error)."""
     local = target.departure_local(after) if after is not None else None
     args: dict[str, Any] = {
         "origin": target.origin.code,
@@ -155,8 +161,8 @@ def _first_alternative(
     found.messages += [request, answer]
     result = answer.artifact
     if not isinstance(result, AlternativesResult):
-        return None
-    return next((f for f in result.flights if f.ident != target.flight_id), None)
+        return []
+    return [f for f in result.flights if f.ident != target.flight_id]
 
 
 def _briefing(found: Assessment) -> str:

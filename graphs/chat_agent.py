@@ -1,74 +1,81 @@
-"""The conversational IROPS agent: every tool, an IROPS system prompt, bounded steps, memory.
+"""The conversational IROPS agent: every tool, a prompt stating the current time, hard bounds.
 
-A hand-built loop (model -> tools -> model) rather than ``create_agent``: it needs nothing
-beyond langgraph, bounds the tool rounds per user turn, and keeps tool errors as tool messages.
-With a checkpointer, each ``thread_id`` keeps its conversation.
+``START -> agent <-> tools -> END`` (the loop of ``graphs.turns``): every tool call is answered
+by exactly one tool message, each user turn is bounded whatever the model does, and a turn
+never ends with an empty answer. With a checkpointer, each ``thread_id`` keeps its conversation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, SystemMessage
+from langchain_core.tools import BaseTool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.prebuilt import ToolNode
 
+from flight_agent.clock import Clock
 from flight_agent.services import EnhancedFlightMonitoringService
 from graphs.models import select_model
-from graphs.prompts import CHAT_SYSTEM_PROMPT
+from graphs.prompts import PromptBuilder, chat_system_prompt
+from graphs.toolset import clock_of, tools_of
+from graphs.turns import TurnBudget, add_tool_loop
 from tools import FlightToolkit
 
-MAX_TOOL_ROUNDS = 5
-"""Tool rounds allowed per user turn before the agent must answer."""
+CHAT_BUDGET = TurnBudget(tool_rounds=5, model_calls=7)
+"""Per user turn: tools offered for 5 rounds, at most 7 model calls."""
 
-
-def tool_rounds_this_turn(messages: list[AnyMessage]) -> int:
-    """Model turns that asked for tools since the last user message."""
-    rounds = 0
-    for message in reversed(messages):
-        if isinstance(message, HumanMessage):
-            break
-        if isinstance(message, AIMessage) and message.tool_calls:
-            rounds += 1
-    return rounds
+CHAT_FALLBACK = (
+    "I could not finish an answer within this turn's limits. Please ask again, naming the "
+    "flight number and date, or one question at a time."
+)
 
 
 def build_chat_agent(
     model: BaseChatModel | None = None,
     *,
+    tools: FlightToolkit | Sequence[BaseTool] | None = None,
+    prompt: PromptBuilder | None = None,
     service: EnhancedFlightMonitoringService | None = None,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
+    clock: Clock | None = None,
+    zone: str = "UTC",
+    budget: TurnBudget = CHAT_BUDGET,
 ) -> CompiledStateGraph[MessagesState, Any, MessagesState, MessagesState]:
-    """A chat agent over every tool (a service built from the environment when None).
+    """A chat agent over the flight tools.
 
     Args:
         model: The chat model; ``select_model()`` when None.
-        service: Where flight data comes from.
+        tools: A toolkit or tools; when None, the shared toolkit of ``service``
+            (``tools.shared_toolkit``: one per service, however many graphs use it).
+        prompt: Builds the system prompt for the current time; ``chat_system_prompt`` when None.
+        service: Where flight data comes from when ``tools`` is None (the environment's
+            service when None too).
         checkpointer: Memory per ``thread_id`` (``graphs.memory_checkpointer()``); None for
             ``langgraph dev``.
+        clock: What "now" is in the prompt; the service's clock, else the system clock.
+        zone: The IANA zone the prompt shows the current time in.
+        budget: The bounds of one user turn.
     """
-    tools = FlightToolkit(service=service).get_tools()
-    chat_model = model or select_model()
-    with_tools = chat_model.bind_tools(tools)
+    system = prompt or (lambda now: chat_system_prompt(now, zone))
+    now = clock_of(clock, service).now
 
-    def agent(state: MessagesState) -> dict[str, list[AnyMessage]]:
-        conversation = [SystemMessage(content=CHAT_SYSTEM_PROMPT), *state["messages"]]
-        if tool_rounds_this_turn(state["messages"]) >= MAX_TOOL_ROUNDS:
-            # Out of tool rounds: the model must answer from what it has.
-            return {"messages": [chat_model.invoke(conversation)]}
-        return {"messages": [with_tools.invoke(conversation)]}
-
-    def route(state: MessagesState) -> str:
-        last = state["messages"][-1]
-        return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+    def instructions(state: MessagesState) -> list[BaseMessage]:
+        return [SystemMessage(content=system(now()))]
 
     graph = StateGraph(MessagesState)
-    graph.add_node("agent", agent)
-    graph.add_node("tools", ToolNode(tools, handle_tool_errors=True))
+    add_tool_loop(
+        graph,
+        model=model or select_model(),
+        tools=tools_of(tools, service),
+        prompt=instructions,
+        budget=budget,
+        fallback_text=CHAT_FALLBACK,
+        done=END,
+        name="agent",
+    )
     graph.add_edge(START, "agent")
-    graph.add_conditional_edges("agent", route, ["tools", END])
-    graph.add_edge("tools", "agent")
     return graph.compile(checkpointer=checkpointer, name="chat")

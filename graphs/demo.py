@@ -29,6 +29,7 @@ from graphs.checkpoints import memory_checkpointer
 from graphs.irops_graph import IropsInput, build_irops_graph
 from graphs.models import select_model
 from graphs.report import IropsReport
+from tools import FlightToolkit
 from tools.schemas import FlightRefDict
 
 
@@ -74,18 +75,20 @@ def run_demo(
     Returns:
         The interrupt's request (what a human was asked) and the final report.
     """
-    graph = build_irops_graph(
-        model or select_model(clock=clock),
-        service=demo_service(clock=clock),
-        checkpointer=memory_checkpointer(),
-    )
-    config: RunnableConfig = {"configurable": {"thread_id": "demo"}}
-    trip: IropsInput = {"itinerary": demo_itinerary(day or demo_day(clock))}
-    done = graph.invoke(trip, config)
-    interrupts = done.get("__interrupt__", ())
-    request: dict[str, Any] = interrupts[0].value if interrupts else {}
-    if interrupts:
-        done = graph.invoke(Command(resume="approve" if approve else "reject"), config)
+    with FlightToolkit(service=demo_service(clock=clock)) as toolkit:
+        graph = build_irops_graph(
+            model or select_model(clock=clock),
+            tools=toolkit,
+            clock=clock,
+            checkpointer=memory_checkpointer(),
+        )
+        config: RunnableConfig = {"configurable": {"thread_id": "demo"}}
+        trip: IropsInput = {"itinerary": demo_itinerary(day or demo_day(clock))}
+        done = graph.invoke(trip, config)
+        interrupts = done.get("__interrupt__", ())
+        request: dict[str, Any] = interrupts[0].value if interrupts else {}
+        if interrupts:
+            done = graph.invoke(Command(resume="approve" if approve else "reject"), config)
     report = done["report"]
     assert isinstance(report, IropsReport)
     return request, report

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -48,13 +48,58 @@ class LegReport(BaseModel):
 
 
 class Recommendation(BaseModel):
-    """An action the graph proposes; a human approves or rejects it."""
+    """An action the graph proposes; a human approves, edits or rejects it."""
 
     id: str
     action: Literal["notify_traveller", "rebook"]
     description: str
-    alternative: ScheduledFlight | None = None
-    approved: bool | None = Field(default=None, description="None until a human decided")
+    message: str | None = Field(
+        default=None, description="For a notification: the text the traveller receives"
+    )
+    flight: str | None = Field(
+        default=None, description="For a rebooking: the flight it replaces, e.g. 'AA1830'"
+    )
+    alternative: ScheduledFlight | None = Field(
+        default=None, description="For a rebooking: the flight the traveller is moved onto"
+    )
+    options: list[ScheduledFlight] = Field(
+        default_factory=list,
+        description="For a rebooking: every alternative found for the leg; a human may "
+        "choose another one instead of the proposed one",
+    )
+    approved: bool | None = Field(
+        default=None, description="None until a human decided; an edited action is approved"
+    )
+    decision: Literal["approve", "edit", "reject"] | None = Field(
+        default=None, description="What the human decided; None until then"
+    )
+    decision_note: str | None = Field(
+        default=None, description="The reason the human gave with a rejection"
+    )
+
+    def notifying(self, message: str) -> Recommendation:
+        """This notification with ``message`` as its text, described anew."""
+        return self.model_copy(
+            update={"message": message, "description": f"Notify the traveller: {message}"}
+        )
+
+    def rebooked_onto(self, alternative: ScheduledFlight) -> Recommendation:
+        """This rebooking with ``alternative`` as the new flight, described anew."""
+        route = f"{alternative.origin.code}-{alternative.destination.code}"
+        description = (
+            f"Rebook {self.flight} ({route}) onto {alternative.ident} departing "
+            f"{alternative.scheduled_out:%Y-%m-%d %H:%MZ}"
+        )
+        return self.model_copy(update={"alternative": alternative, "description": description})
+
+
+class Evidence(BaseModel):
+    """A tool result the model consulted while explaining (its follow-up calls)."""
+
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    result: str = Field(description="What the tool answered, as the model read it")
+    error: bool = Field(default=False, description="Whether the tool answered with an error")
 
 
 class IropsReport(BaseModel):
@@ -67,7 +112,21 @@ class IropsReport(BaseModel):
     rights: list[RightsResult]
     recommendations: list[Recommendation]
     decision: Literal["approved", "rejected", "not_needed"]
-    explanation: str = Field(description="The model's explanation for the traveller")
+    explanation: str = Field(
+        description="The explanation for the traveller: the model's when every figure it "
+        "states matches the engine's facts, else the engine's own summary"
+    )
+    explanation_source: Literal["model", "engine"] = Field(
+        default="model", description="Who wrote the explanation"
+    )
+    explanation_mismatches: list[str] = Field(
+        default_factory=list,
+        description="What the model stated that the engine's facts do not support "
+        "(why the engine's summary replaced it)",
+    )
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Tool results the model consulted"
+    )
     notes: list[str] = Field(
         default_factory=list, description="Data caveats: stale answers, failovers, missing legs"
     )

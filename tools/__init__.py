@@ -9,7 +9,7 @@ from langchain_core.tools import BaseTool
 
 from tools.langchain_tools import make_tools
 from tools.service_runner import ServiceRunner
-from tools.toolkit import FlightToolkit
+from tools.toolkit import FlightToolkit, close_shared_toolkits, shared_toolkit
 
 default_runner = ServiceRunner()
 """Runs the default service, built from the environment on the first tool call."""
@@ -26,4 +26,12 @@ def __getattr__(name: str) -> BaseTool:
         raise AttributeError(f"module 'tools' has no attribute {name!r}") from None
 
 
-__all__ = ["FlightToolkit", "ServiceRunner", "default_runner", "default_tools", *default_tools]
+__all__ = [
+    "FlightToolkit",
+    "ServiceRunner",
+    "close_shared_toolkits",
+    "shared_toolkit",
+    "default_runner",
+    "default_tools",
+    *default_tools,
+]

@@ -1,7 +1,8 @@
-"""``FlightToolkit``: every flight-agent tool bound to one service."""
+"""``FlightToolkit``: every flight-agent tool bound to one service; one shared per service."""
 
 from __future__ import annotations
 
+import threading
 from types import TracebackType
 from typing import Self
 
@@ -72,3 +73,29 @@ class FlightToolkit(BaseToolkit):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+_shared: dict[int, FlightToolkit] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_toolkit(service: EnhancedFlightMonitoringService | None = None) -> FlightToolkit:
+    """The process's toolkit for ``service`` (the environment's service when None).
+
+    Graphs built without tools use it, so however many graphs run over one service, they share
+    one service runner: one service, one thread. ``close_shared_toolkits`` closes them all.
+    """
+    with _shared_lock:
+        toolkit = _shared.get(id(service))
+        if toolkit is None:
+            toolkit = _shared[id(service)] = FlightToolkit(service=service)
+        return toolkit
+
+
+def close_shared_toolkits() -> None:
+    """Close every shared toolkit: its service and its thread."""
+    with _shared_lock:
+        toolkits = list(_shared.values())
+        _shared.clear()
+    for toolkit in toolkits:
+        toolkit.close()

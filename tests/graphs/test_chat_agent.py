@@ -7,7 +7,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from graphs import build_chat_agent, memory_checkpointer
-from graphs.chat_agent import MAX_TOOL_ROUNDS
+from graphs.chat_agent import CHAT_BUDGET
 from tests.graphs.conftest import simulated_service
 from tests.graphs.scripted import scripted
 
@@ -53,10 +53,10 @@ def test_a_thread_remembers_earlier_turns() -> None:
 
 def test_tool_rounds_are_bounded_per_turn() -> None:
     """A model that keeps asking for tools is made to answer after the bound."""
-    calls = [status_call(f"c{n}") for n in range(MAX_TOOL_ROUNDS)]
+    calls = [status_call(f"c{n}") for n in range(CHAT_BUDGET.tool_rounds)]
     model = scripted(*calls, "Enough lookups: BA117 is scheduled.")
     agent = build_chat_agent(model, service=simulated_service())
     result = agent.invoke({"messages": [HumanMessage(content="status of BA117?")]})
     assert result["messages"][-1].content == "Enough lookups: BA117 is scheduled."
     rounds = [m for m in result["messages"] if isinstance(m, AIMessage) and m.tool_calls]
-    assert len(rounds) == MAX_TOOL_ROUNDS
+    assert len(rounds) == CHAT_BUDGET.tool_rounds

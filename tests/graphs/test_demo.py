@@ -41,7 +41,7 @@ def test_the_demo_tells_the_same_story_at_any_date_and_hour(now: datetime) -> No
     assert report.legs[0].failover is not None
     assert "AeroAPI (simulated outage)" in report.legs[0].failover
     assert [c.risk for c in report.connections] == [ConnectionRisk.MISSED]
-    assert [a["id"] for a in request["actions"]] == ["notify-1", "rebook-1"]
+    assert [a["args"]["id"] for a in request["action_requests"]] == ["notify-1", "rebook-1"]
     [rebooking] = [r.alternative for r in report.recommendations if r.alternative is not None]
     assert rebooking.ident == "B61234"
     [uk261] = [r for r in report.rights if r.regime == "UK261"]

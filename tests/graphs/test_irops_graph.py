@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,8 @@ from flight_agent.errors import InvalidFlightQueryError, ProviderUnavailableErro
 from flight_agent.irops import Applicability, Regime
 from flight_agent.providers import MockFlightDataProvider
 from graphs import IropsReport, build_irops_graph, memory_checkpointer
+from graphs.assessment import journey_rights
+from graphs.demo import demo_itinerary, demo_service
 from tests.graphs.conftest import simulated_service
 from tests.graphs.scripted import scripted
 
@@ -37,7 +39,7 @@ def test_a_cancelled_leg_pauses_for_approval_and_resumes_into_a_report() -> None
     graph = build_irops_graph(model, service=service, checkpointer=memory_checkpointer())
     paused = graph.invoke(CANCELLED_LEG, thread("approve"))
     [request] = paused["__interrupt__"]
-    actions = {a["id"]: a for a in request.value["actions"]}
+    actions = {a["args"]["id"]: a for a in request.value["action_requests"]}
     assert set(actions) == {"notify-1", "rebook-1"}
     assert "onto" in actions["rebook-1"]["description"]
     done = graph.invoke(Command(resume="approve"), thread("approve"))
@@ -213,3 +215,32 @@ def test_every_bad_leg_is_named_in_the_same_line() -> None:
         graph.invoke({"itinerary": legs}, thread("two-bad"))
     assert "leg 1: flight_number 'XX'" in str(refused.value)
     assert "; leg 3: date '2026-02-30': not a calendar date" in str(refused.value)
+
+
+def test_the_rights_follow_the_flight_a_human_chose_instead() -> None:
+    """Rights are owed to the final arrival: a rebooking a human moved six hours later lifts
+    UK261's reduction for a 3-4 h arrival delay."""
+    clock = FakeClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    graph = build_irops_graph(
+        scripted("ok"),
+        service=demo_service(clock=clock),
+        clock=clock,
+        checkpointer=memory_checkpointer(),
+    )
+    graph.invoke({"itinerary": demo_itinerary(date(2026, 11, 29))}, thread("later"))
+    state = graph.get_state(thread("later")).values
+    proposed = next(r for r in state["recommendations"] if r.action == "rebook")
+    assert proposed.alternative is not None
+    later = proposed.alternative.model_copy(
+        update={
+            "ident": "AA9999",
+            "scheduled_out": proposed.alternative.scheduled_out + timedelta(hours=6),
+            "scheduled_in": proposed.alternative.scheduled_in + timedelta(hours=6),
+        }
+    )
+    uk = journey_rights(state["statuses"], clock.now(), [proposed.rebooked_onto(later)])
+    before = next(r for r in state["rights"] if r.regime is Regime.UK261)
+    after = next(r for r in uk if r.regime is Regime.UK261)
+    assert "reduce" in before.summary
+    assert "reduce" not in after.summary
+    assert after.amount == before.amount

@@ -161,8 +161,8 @@ def run_demo_command(approve: bool) -> None:
         console.print(f"Rights: {rights.summary}", markup=False)
     if request:
         console.rule("Approval requested (answered automatically by this demo)")
-        for action in request.get("actions", []):
-            console.print(f"- [{action['id']}] {action['description']}", markup=False)
+        for action in request.get("action_requests", []):
+            console.print(f"- [{action['args']['id']}] {action['description']}", markup=False)
     console.rule(f"Decision: {report.decision}")
     console.print(report.explanation, markup=False)
     for note in report.notes:
@@ -176,6 +176,7 @@ def chat_loop(thread: str) -> None:
 
     from graphs import build_chat_agent, memory_checkpointer
     from graphs.models import ModelSelectionError, model_failure
+    from tools import close_shared_toolkits
 
     try:
         agent = build_chat_agent(checkpointer=memory_checkpointer())
@@ -183,17 +184,20 @@ def chat_loop(thread: str) -> None:
         fail(str(error), 2)
     config: RunnableConfig = {"configurable": {"thread_id": thread}}
     console.print("[dim]flight-agent chat: ask about flights; 'exit' or Ctrl-D to leave.[/dim]")
-    while True:
-        try:
-            question = console.input("[bold]you>[/bold] ").strip()
-        except (EOFError, KeyboardInterrupt):
-            break
-        if question.lower() in {"exit", "quit"}:
-            break
-        if not question:
-            continue
-        try:
-            result = agent.invoke({"messages": [HumanMessage(content=question)]}, config)
-        except Exception as error:  # the model's API refusing or unreachable
-            fail(model_failure(error), 2)
-        console.print(f"[bold]agent>[/bold] {escape(result['messages'][-1].text)}")
+    try:
+        while True:
+            try:
+                question = console.input("[bold]you>[/bold] ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if question.lower() in {"exit", "quit"}:
+                break
+            if not question:
+                continue
+            try:
+                result = agent.invoke({"messages": [HumanMessage(content=question)]}, config)
+            except Exception as error:  # the model's API refusing or unreachable
+                fail(model_failure(error), 2)
+            console.print(f"[bold]agent>[/bold] {escape(result['messages'][-1].text)}")
+    finally:
+        close_shared_toolkits()
