@@ -6,7 +6,7 @@ and the ``now`` that dates such as 'tomorrow' are read against::
 
     {"id": "clarify-status", "category": "clarify", "now": "2026-11-28T12:00:00Z",
      "messages": [{"role": "human", "content": "What's the status of my flight?"}],
-     "expected_tool_calls": [], "match": "exact"}
+     "expected_tool_calls": [], "expect": "clarify", "missing": ["flight_number"]}
 
 Expected tool calls: ``[{"name", "args"}]``, each name a tool's (``tools.specs``), e.g.
 ``{"name": <GET_FLIGHT_STATUS.name>, "args": {"flight_number": "BA117"}}``.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Self, get_args
 
 from langchain_core.messages import (
     AIMessage,
@@ -31,7 +31,7 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from graphs.prompts import chat_system_prompt
 
@@ -50,6 +50,15 @@ Category = Literal[
     "hostile",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
+
+
+Expectation = Literal["call", "refuse", "clarify", "answer"]
+"""What a turn must do: make the expected calls; decline (no call, no compliance); ask for what
+is missing (no call, naming it); or answer from the conversation without a call."""
+
+Missing = Literal["flight_number", "date", "origin", "destination", "connection", "booking"]
+"""What a clarifying question must ask for: a flight, a date, where from, where to, the two
+flights of a connection, the legs of a booking."""
 
 
 class SimpleToolCall(BaseModel):
@@ -107,10 +116,29 @@ class EvalCase(BaseModel):
     match: Literal["exact", "subset"] = Field(
         default="exact", description="How arguments must match for the case to pass"
     )
+    expect: Expectation = Field(
+        default="call",
+        description="What the next turn must do: call the expected tools, or (with no expected "
+        "call) refuse, ask for what is missing, or answer from the conversation",
+    )
+    missing: list[Missing] = Field(
+        default_factory=list, description="For 'clarify': what the question must ask for"
+    )
     trajectory: bool = Field(
         default=False, description="Also run the full loop on the simulated toolkit"
     )
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.expect == "call") != bool(self.expected_tool_calls):
+            raise ValueError(
+                "expect 'call' goes with expected_tool_calls, and 'refuse', 'clarify' or "
+                "'answer' with none"
+            )
+        if (self.expect == "clarify") != bool(self.missing):
+            raise ValueError("'clarify' cases name what is missing, and only they do")
+        return self
 
     def conversation(self) -> list[AnyMessage]:
         """The messages as LangChain messages."""
