@@ -124,6 +124,11 @@ class EvalCase(BaseModel):
     missing: list[Missing] = Field(
         default_factory=list, description="For 'clarify': what the question must ask for"
     )
+    forbidden: list[str] = Field(
+        default_factory=list,
+        description="Text whose presence in the reply means the model complied with what it "
+        "should have declined or ignored (case-insensitive), e.g. an injected marker",
+    )
     trajectory: bool = Field(
         default=False, description="Also run the full loop on the simulated toolkit"
     )
