@@ -24,6 +24,7 @@ from benchmarks import (
     bench_coalescing,
     bench_failover,
     bench_hedging,
+    bench_mcp,
     bench_memory,
     bench_overhead,
     bench_upstream_cost,
@@ -43,6 +44,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "upstream_cost": bench_upstream_cost.bench,
     "hedging": bench_hedging.bench,
     "memory": bench_memory.bench,
+    "mcp": bench_mcp.bench,
 }
 """Every benchmark by name, in running order."""
 

@@ -36,7 +36,7 @@ class Row:
     Attributes:
         label: What the figure is, e.g. 'memory hit p50'.
         value: The measured value, in ``unit``; NaN when it could not be measured.
-        unit: 'us', 'ms', 's', 'min', 'x', 'B', 'calls' or '%'.
+        unit: 'us', 'ms', 's', 'min', 'x', 'B', 'MiB', 'calls', 'calls/s' or '%'.
         target: The target for this figure, None when it sets none (an info row).
         context: What the figure was measured against, e.g. 'bare httpx 23.1 ms'.
     """

@@ -41,7 +41,11 @@ class Settings(BaseSettings):
     """flight-agent's configuration; each field is the environment variable of the same name."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True
+        env_file=".env",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+        hide_input_in_errors=True,  # a refused REDIS_URL may carry a password
     )
 
     flightaware_api_key: SecretStr | None = Field(default=None, description="AeroAPI key")
@@ -58,6 +62,12 @@ class Settings(BaseSettings):
         repr=False,  # a Redis URL may carry a password
         description="Redis for the shared cache and monitor state; memory if unset",
     )
+    flight_agent_monitor_lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a monitor's claim on a flight holds; a dead worker's flights "
+        "are polled by another after it",
+    )
     flight_agent_mock_seed: int = Field(default=0, description="Seed of the simulated provider")
     flight_agent_model: str | None = Field(
         default=None, description="LangChain chat model, e.g. openai:gpt-4.1-mini; offline if unset"
@@ -71,6 +81,26 @@ class Settings(BaseSettings):
     @classmethod
     def _marketplace(cls, value: object) -> object:
         return marketplace_name(value) if isinstance(value, str) else value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        """A URL whose scheme, host, port and database the Redis client reads (credentials and
+        query left out, as ``redact_url`` shows it); the message never repeats the URL."""
+        if value is not None:
+            # Imported here: only a process given a REDIS_URL loads the Redis client.
+            from redis.asyncio.connection import parse_url
+
+            from flight_agent.cache.redis_cache import redact_url
+
+            try:
+                parse_url(redact_url(value))
+            except ValueError:
+                raise ValueError(
+                    "not a Redis URL; use redis://[[user]:password@]host[:port][/db], "
+                    "rediss://... for TLS, or unix:///path/to/redis.sock"
+                ) from None
+        return value
 
     def key(self, field: str) -> str | None:
         """The plain value of the key setting named ``field`` (e.g. ``flightaware_api_key``), or

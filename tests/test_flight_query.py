@@ -31,7 +31,7 @@ from flight_agent.flight_query import (
         pytest.param("9W5", "9W5", "JAI5", id="leading-digit-carrier"),
         pytest.param("  ba0117 ", "BA117", "BAW117", id="padding-and-leading-zero"),
         pytest.param("ZZ42", "ZZ42", None, id="unknown-iata-carrier"),
-        pytest.param("ZZZ42", None, "ZZZ42", id="unknown-icao-carrier"),
+        pytest.param("ZZX42", None, "ZZX42", id="unknown-icao-carrier"),
     ],
 )
 def test_designators_parse_to_both_forms(text: str, iata: str | None, icao: str | None) -> None:

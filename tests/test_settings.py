@@ -145,3 +145,43 @@ def test_a_blank_value_means_unset_in_the_environment_and_in_dotenv(
     assert settings.flight_agent_mock_seed == 0
     assert settings.aviationstack_historical is False
     assert settings.aerodatabox_marketplace == "rapidapi"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/0",
+        "redis://localhost",
+        "rediss://:s3cret@cache.example.com:6380/2",
+        "redis://:p@ss/word@cache:6379",  # a password with '@' and '/' left unescaped
+        "unix:///run/redis.sock",
+    ],
+)
+def test_a_redis_url_the_client_reads_is_accepted(url: str) -> None:
+    """Every form redis-py connects with: TCP, TLS, a password, a Unix socket."""
+    assert Settings(redis_url=url).redis_url == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("redis://:hunter2@cache:notaport/0", id="port-not-a-number"),
+        pytest.param("redis://:hunter2@cache:70000", id="port-out-of-range"),
+        pytest.param("redis://:hunter2", id="password-without-host"),
+        pytest.param("http://cache:hunter2@example.com:6379", id="http-scheme"),
+        pytest.param("cache.example.com:6379", id="no-scheme"),
+    ],
+)
+def test_a_redis_url_the_client_cannot_read_is_refused_without_repeating_it(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """Refused when the settings are read, naming REDIS_URL and the forms it takes; neither
+    the message nor the error's text repeats the URL or the password in it."""
+    monkeypatch.setenv("REDIS_URL", url)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    text = str(caught.value)
+    assert "redis_url" in text
+    assert "not a Redis URL; use redis://" in text
+    assert "hunter2" not in text
+    assert "cache" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Callable
 from typing import Any, get_args, get_origin
 
@@ -15,6 +16,9 @@ from tools.specs import PROVIDER_HEALTH
 
 MAX_QUOTED = 40
 """Characters of a rejected value quoted back in an error message."""
+
+MAX_PROBLEMS = 5
+"""Problems of one validation error listed in full; the rest are counted."""
 
 HINTS = {
     "invalid_query": "Fix the argument as described and call the tool again.",
@@ -38,9 +42,9 @@ def explain_invalid(schema: type[BaseModel], error: ValidationError) -> str:
         One line, e.g. "flight_number 'B117X9': has the wrong format; Flight designator: ...".
     """
     problems = []
-    for item in error.errors(include_url=False):
+    for item in error.errors(include_url=False)[:MAX_PROBLEMS]:
         loc = item["loc"]
-        path = ".".join(str(part) for part in loc) or "arguments"
+        path = shortened(".".join(str(part) for part in loc)) or "arguments"
         kind = item["type"]
         model, field = _walk(schema, loc)
         if kind == "missing":
@@ -52,10 +56,13 @@ def explain_invalid(schema: type[BaseModel], error: ValidationError) -> str:
             reason = item["msg"].removeprefix("Value error, ")
             if kind == "string_pattern_mismatch":
                 reason = "has the wrong format"
-            problem = f"{path} {quoted(item['input'])}: {reason}"
+            secret = field is not None and not field.repr  # e.g. a URL holding a password
+            problem = f"{path}: {reason}" if secret else f"{path} {quoted(item['input'])}: {reason}"
         if field is not None and field.description and kind != "value_error":
             problem += f" ({field.description.rstrip('.')})"
         problems.append(problem)
+    if (more := error.error_count() - len(problems)) > 0:
+        problems.append(f"and {more} more problems")
     return "; ".join(problems)
 
 
@@ -90,9 +97,31 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+class Quoting(reprlib.Repr):
+    """``repr()`` that writes out at most 3 levels of a value and the first few items of each,
+    so a value that expands to billions of items (shared references, as YAML aliases build)
+    costs no more to quote than a small one. A string is cut at its end, as ``quoted`` cuts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxother = MAX_QUOTED
+
+    def repr_str(self, x: str, level: int) -> str:
+        return repr(x[:MAX_QUOTED])
+
+
+QUOTING = Quoting()
+
+
 def quoted(value: object) -> str:
-    """A value as the message quotes it, cut short so a huge input cannot flood the reply."""
-    text = repr(value)
+    """A value as the message quotes it, e.g. ``'B117X9'``: its repr, walking only as much of
+    the value as the message shows (``Quoting``), cut to ``MAX_QUOTED`` characters."""
+    return shortened(QUOTING.repr(value))
+
+
+def shortened(text: str) -> str:
+    """``text`` cut to ``MAX_QUOTED`` characters, the cut marked with "..."."""
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
 
 

@@ -56,6 +56,27 @@ def resolve_day(text: str | None, origin: str | None, now: dt.datetime) -> tuple
     return day, (f"{text} at {airport.code}" if airport is not None else f"{text} (UTC)")
 
 
+def check_covered(service: EnhancedFlightMonitoringService, day: dt.date) -> None:
+    """Refuse a date no provider answers for, as a status lookup is refused.
+
+    The providers' date ranges (``supported_dates``) count together, as the failover engine
+    counts them when every provider refuses a status lookup's date. Called before any date
+    arithmetic: 9999-12-31 is refused, not an ``OverflowError``.
+
+    Raises:
+        FlightDateOutOfRangeError: No provider answers for ``day``; the message gives the
+            dates they cover together.
+    """
+    earliest, latest = service.supported_dates()
+    if not earliest <= day <= latest:
+        raise FlightDateOutOfRangeError(
+            "no provider answers for that date; together they cover "
+            f"{earliest.isoformat()} to {latest.isoformat()}",
+            earliest=earliest,
+            latest=latest,
+        )
+
+
 def resolve_query(ref: FlightRef, now: dt.datetime) -> tuple[FlightQuery, str]:
     """The query meant by ``ref``, with relative dates read at the origin (UTC without one)."""
     day, note = resolve_day(ref.date, ref.origin, now)

@@ -13,11 +13,21 @@ ends. The server reports itself as ``flight-agent`` with the package's version. 
 stdio, and streamable HTTP (stateless, JSON responses) bound to 127.0.0.1 by default, which
 writes its URL to stderr once it listens. Off loopback the server refuses to start without a
 bearer token (``FLIGHT_AGENT_MCP_TOKEN``); with a token set, every HTTP request must carry
-``Authorization: Bearer <token>`` or gets 401.
+``Authorization: Bearer <token>`` or gets 401. Past the token, ``asgi_guards`` bounds bodies,
+JSON and event streams (``HttpLimits``).
+
+Output schemas are checked by type, not by JSON Schema, on each call: a tool's payload must be
+an instance of its spec's result model, whose serialization-mode schema is the one advertised,
+so its JSON form fits by construction (the tests validate every tool's answers against the
+listed schemas). The SDK would re-validate each answer with ``jsonschema.validate``, which
+checks the schema itself against the metaschema every time: about 40 ms a call for
+``get_flight_status`` (a validator compiled once per tool still takes 1.4 ms, as long as the
+rest of the call). Answering with a ``CallToolResult`` is the SDK's way to skip that.
 """
 
 from __future__ import annotations
 
+import gc
 import hmac
 import socket
 import sys
@@ -29,13 +39,14 @@ from mcp.server.fastmcp import FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
 from mcp.server.fastmcp.tools import Tool
 from mcp.server.fastmcp.utilities.func_metadata import ArgModelBase, FuncMetadata
-from mcp.types import TextContent, ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from flight_agent import __version__
+from flight_agent.apps.asgi_guards import HttpLimits, add_guards
 from flight_agent.errors import FlightDataError
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
@@ -100,10 +111,13 @@ class _ToolIO(FuncMetadata):
 
     summarize: Callable[[Any], str]
 
-    def convert_result(self, result: Any) -> Any:
-        """The compact text as content and the payload's JSON form as structured content."""
+    def convert_result(self, result: Any) -> CallToolResult:
+        """The compact text as content and the payload's JSON form as structured content.
+
+        As a ``CallToolResult``, which the SDK sends on without validating it again.
+        """
         text = TextContent(type="text", text=self.summarize(result))
-        return [text], result.model_dump(mode="json")
+        return CallToolResult(content=[text], structuredContent=result.model_dump(mode="json"))
 
 
 class ServiceSlot:
@@ -172,6 +186,7 @@ class BearerTokenMiddleware:
 
 def _tool(entry: ToolSpec[Any, Any], services: ServiceSlot) -> Tool:
     """The FastMCP tool of a spec, calling the service of ``services``."""
+    result: type[BaseModel] = entry.result
 
     async def call(**arguments: Any) -> BaseModel:
         try:
@@ -180,15 +195,20 @@ def _tool(entry: ToolSpec[Any, Any], services: ServiceSlot) -> Tool:
             explained = explain_invalid(entry.args, error)
             raise ToolError(f"invalid_query: {explained}. {HINTS['invalid_query']}") from None
         try:
-            payload: BaseModel = await entry.run(services.get(), args)
+            payload = await entry.run(services.get(), args)
         except FlightDataError as error:
             raise ToolError(str(tool_error(error))) from error
+        if not isinstance(payload, result):
+            raise ToolError(
+                f"Output validation error: {entry.name} answered with "
+                f"{type(payload).__name__}, not {result.__name__}"
+            )
         return payload
 
     metadata = _ToolIO(
         arg_model=_RawArguments,
-        output_schema=entry.result.model_json_schema(mode="serialization"),
-        output_model=entry.result,
+        output_schema=result.model_json_schema(mode="serialization"),
+        output_model=result,
         summarize=entry.summarize,
     )
     return Tool(
@@ -212,9 +232,18 @@ class FlightMCPServer(FastMCP[Any]):
         host: Interface the HTTP transport binds.
         port: Port the HTTP transport binds.
         token: Bearer token HTTP requests must carry; None for none (loopback only).
+        limits: What one HTTP request may ask of the server.
     """
 
-    def __init__(self, services: ServiceSlot, *, host: str, port: int, token: str | None) -> None:
+    def __init__(
+        self,
+        services: ServiceSlot,
+        *,
+        host: str,
+        port: int,
+        token: str | None,
+        limits: HttpLimits,
+    ) -> None:
         super().__init__(
             "flight-agent",
             instructions=INSTRUCTIONS,
@@ -224,13 +253,15 @@ class FlightMCPServer(FastMCP[Any]):
             stateless_http=True,
             json_response=True,
             log_level="WARNING",
+            max_request_body_size=limits.max_body_bytes,
         )
         self._mcp_server.version = __version__  # FastMCP 1.x would report the mcp SDK's version
         self.services = services
         self._token = token
+        self.limits = limits
 
     def streamable_http_app(self) -> Starlette:
-        """The streamable-HTTP app, behind the bearer-token check when a token is set.
+        """The streamable-HTTP app behind the limits, and the bearer-token check if a token is set.
 
         Raises:
             InsecureBindError: The host is not loopback and no token is set.
@@ -242,7 +273,8 @@ class FlightMCPServer(FastMCP[Any]):
                 "FLIGHT_AGENT_MCP_TOKEN, or bind 127.0.0.1."
             )
         app = super().streamable_http_app()
-        if self._token is not None:
+        add_guards(app, self.limits)
+        if self._token is not None:  # outermost: nothing unauthorized is read or held open
             app.add_middleware(BearerTokenMiddleware, token=self._token)
         return app
 
@@ -286,6 +318,11 @@ class _AnnouncingServer(uvicorn.Server):
         """Start as uvicorn does, then say where."""
         await super().startup(sockets)
         if self.started:
+            # What exists now (modules, schemas, the app) lives as long as the server: frozen,
+            # it is no longer re-scanned by every full collection, each of which otherwise held
+            # every call in flight for about 80 ms (p99 119 ms at 20 clients, 37 ms frozen).
+            gc.collect()
+            gc.freeze()
             host = self.config.host
             port = self.servers[0].sockets[0].getsockname()[1]
             authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -300,6 +337,7 @@ def build_mcp_server(
     port: int = 8000,
     token: str | None = None,
     factory: ServiceFactory | None = None,
+    limits: HttpLimits | None = None,
 ) -> FlightMCPServer:
     """The MCP server over ``service``, or over one built from settings on first use.
 
@@ -310,6 +348,7 @@ def build_mcp_server(
         token: Bearer token for HTTP; when None, ``FLIGHT_AGENT_MCP_TOKEN`` (from the
             service's settings, else the environment). Blank counts as none.
         factory: Builds the service when none is given (default: from the environment).
+        limits: Body, JSON and event-stream limits for HTTP (default ``HttpLimits()``).
 
     Returns:
         The server; run it with ``await server.serve("stdio" | "http")``.
@@ -318,4 +357,10 @@ def build_mcp_server(
         settings = service.settings if service is not None else Settings()
         token = Settings.secret(settings.flight_agent_mcp_token)
     slot = ServiceSlot(service, factory or default_service)
-    return FlightMCPServer(slot, host=host, port=port, token=(token or "").strip() or None)
+    return FlightMCPServer(
+        slot,
+        host=host,
+        port=port,
+        token=(token or "").strip() or None,
+        limits=limits or HttpLimits(),
+    )

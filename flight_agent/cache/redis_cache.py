@@ -22,6 +22,7 @@ import math
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
+from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ConfigDict
 from redis.asyncio import Redis
@@ -100,14 +101,32 @@ def redact_url(url: str) -> str:
     return f"{scheme}://{'***@' if at else ''}{location}"
 
 
+def escape_credentials(url: str) -> str:
+    """``url`` with its user name and password percent-encoded, read as ``redact_url`` reads it.
+
+    The last ``@`` ends the credentials. redis-py's parser would end them at the first ``/``,
+    ``?`` or ``#`` instead: for ``redis://:p@ss/word@host`` it would send the password ``p``
+    to the host ``ss``, and its connection errors would name that part of the password.
+    Credentials already percent-encoded are kept as they are.
+    """
+    scheme, separator, rest = url.partition("://")
+    credentials, at, location = rest.rpartition("@")
+    if not separator or not at:
+        return url
+    user, colon, password = credentials.partition(":")
+    escaped = colon.join(quote(unquote(part), safe="") for part in (user, password))
+    return f"{scheme}://{escaped}@{location}"
+
+
 def fail_fast_client(url: str, socket_timeout: float = 0.25) -> Redis:
     """A Redis client for a cache: short timeouts and one attempt per command.
 
     The caller's back-off after a failure is the only retry policy, so an outage costs one
-    timeout, not several.
+    timeout, not several. The credentials are escaped first (``escape_credentials``), so the
+    client connects to the server ``redact_url`` names and never mistakes a password for a host.
     """
     return Redis.from_url(
-        url,
+        escape_credentials(url),
         socket_timeout=socket_timeout,
         socket_connect_timeout=socket_timeout,
         retry=Retry(NoBackoff(), 0),

@@ -2,12 +2,14 @@
 
 Each pass asks the watch store which flights are due, claims each (so processes sharing Redis
 never poll one flight twice in an interval), fetches it through the cached lookup, lets
-``WatchState.observe`` detect changes and schedule the next poll, saves the state and publishes
-the changes. A failed fetch saves nothing: the claim's lease runs out and the flight is due
-again, so an outage delays polls without losing watches; a flight left unanswered past its
-follow-up horizon (``WatchState.follow_up_ends``: the record's ``FOLLOW_UP_HORIZON`` after its
-expected gate time, or after the latest departure its date allows before any answer) is dropped
-from the schedule.
+``WatchState.observe`` detect changes and schedule the next poll, and saves the state with its
+change events in one atomic write. The pass ends by delivering the event stream's waiting events
+to this process's feed (``EventRelay``), so events saved by a worker that died before delivering
+them reach the feed of the next worker's pass. A failed fetch saves nothing: the claim's lease
+(``FLIGHT_AGENT_MONITOR_LEASE_SECONDS``) runs out and the flight is due again, so an outage delays
+polls without losing watches; a flight left unanswered past its follow-up horizon
+(``WatchState.follow_up_ends``: the record's ``FOLLOW_UP_HORIZON`` after its expected gate time,
+or after the latest departure its date allows before any answer) is dropped from the schedule.
 
 Flights that fall due together, have not taken off and leave one airport with one airline are
 answered by one departure board (``EnhancedFlightMonitoringService.departure_board``) when a
@@ -46,6 +48,7 @@ from flight_agent.monitoring.boards import (
     takeoff_window,
 )
 from flight_agent.monitoring.events import ChangeFeed
+from flight_agent.monitoring.relay import EventRelay
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
 from flight_agent.monitoring.stats import MonitorStats
@@ -61,6 +64,9 @@ logger = logging.getLogger(__name__)
 
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
+
+DEFAULT_LEASE = timedelta(minutes=2)
+"""How long a claimed poll holds unless the service says otherwise."""
 
 
 class StatusSource(Protocol):
@@ -84,7 +90,8 @@ class FlightMonitor:
         clock: Time source.
         schedule: The poll-interval table.
         delay_threshold_minutes: Smallest move of a delay or estimate reported as a change.
-        lease: How long a claimed poll holds before another worker may take the flight.
+        lease: How long a claimed poll holds before another worker may take the flight
+            (the service passes ``FLIGHT_AGENT_MONITOR_LEASE_SECONDS``; 2 minutes by default).
         concurrency: Flights polled at once in one pass.
         boards: Departure boards, to answer flights leaving together with one call; None
             polls every flight on its own.
@@ -101,7 +108,7 @@ class FlightMonitor:
         clock: Clock = SYSTEM_CLOCK,
         schedule: PollSchedule | None = None,
         delay_threshold_minutes: int = DISRUPTION_DELAY_MINUTES,
-        lease: timedelta = timedelta(minutes=2),
+        lease: timedelta = DEFAULT_LEASE,
         concurrency: int = 16,
         boards: BoardSource | None = None,
         board_page_cost: float = 4.0,
@@ -117,10 +124,11 @@ class FlightMonitor:
         self.feed = ChangeFeed()
         self.schedule = schedule or PollSchedule()
         self.worker_id = f"monitor-{uuid.uuid4().hex[:8]}"
+        self.relay = EventRelay(self.store.events, self.feed, self.worker_id)
         self._clock = clock
         self._tick = min(check_interval, MAX_TICK_SECONDS)
         self._threshold = delay_threshold_minutes
-        self._lease = lease
+        self.lease = lease
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -132,7 +140,6 @@ class FlightMonitor:
         self.board_polls = 0
         self.board_pages = 0
         self.poll_errors = 0
-        self.changes_published = 0
         self.watched_count = 0
 
     async def watch(self, query: FlightQuery) -> WatchState:
@@ -177,7 +184,8 @@ class FlightMonitor:
         return state.last_snapshot if state is not None else None
 
     async def poll_due(self) -> list[FlightChange]:
-        """One pass: poll every due flight this worker can claim; return the changes found."""
+        """One pass: poll every due flight this worker can claim, then deliver the waiting events
+        to the feed (``relay``); return the changes this pass found."""
         now = self._clock.now()
         due = await self.store.due(now, DEFAULT_DUE_LIMIT)
         self._backlog = len(due) >= DEFAULT_DUE_LIMIT
@@ -197,8 +205,16 @@ class FlightMonitor:
                 singles += states
         jobs += [(state.key, self._poll(state.key)) for state in singles]
         found = await asyncio.gather(*(job for _, job in jobs), return_exceptions=True)
+        changes = self._collect([label for label, _ in jobs], found)
+        await self.relay.deliver()
+        return changes
+
+    def _collect(
+        self, labels: list[str], outcomes: list[list[FlightChange] | BaseException]
+    ) -> list[FlightChange]:
+        """The changes of polls run together; a failed poll is counted and logged."""
         changes: list[FlightChange] = []
-        for (label, _), outcome in zip(jobs, found, strict=True):
+        for label, outcome in zip(labels, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 if isinstance(outcome, asyncio.CancelledError):
                     raise outcome
@@ -224,7 +240,7 @@ class FlightMonitor:
 
     async def _poll(self, key: str) -> list[FlightChange]:
         async with self._slots:
-            claimed = await self.store.claim(key, self.worker_id, self._lease)
+            claimed = await self.store.claim(key, self.worker_id, self.lease)
             if claimed is None:
                 return []
             return await self._refresh(claimed)
@@ -232,7 +248,7 @@ class FlightMonitor:
     async def _poll_board(self, key: BoardKey, states: list[WatchState]) -> list[FlightChange]:
         """Answer flights leaving one airport with one airline from one departure board."""
         async with self._slots:
-            claims = [await self.store.claim(s.key, self.worker_id, self._lease) for s in states]
+            claims = [await self.store.claim(s.key, self.worker_id, self.lease) for s in states]
             claimed = [state for state in claims if state is not None]
             pages = self._board_pages(len(claimed))
             board = await self._board(key, claimed, pages) if pages >= 1 else None
@@ -250,16 +266,7 @@ class FlightMonitor:
             *(self._take_in(state, listed.get(state.key)) for state in claimed),
             return_exceptions=True,
         )
-        changes: list[FlightChange] = []
-        for state, outcome in zip(claimed, found, strict=True):
-            if isinstance(outcome, BaseException):
-                if isinstance(outcome, asyncio.CancelledError):
-                    raise outcome
-                self.poll_errors += 1
-                logger.error("poll of %s failed", state.key, exc_info=outcome)
-            else:
-                changes += outcome
-        return changes
+        return self._collect([state.key for state in claimed], found)
 
     async def _take_in(
         self, state: WatchState, record: FlightStatusData | None
@@ -333,24 +340,22 @@ class FlightMonitor:
         return await self._apply(claimed, record)
 
     async def _apply(self, claimed: WatchState, record: FlightStatusData) -> list[FlightChange]:
-        """Observe a fresh record of a claimed flight, save its state, publish its changes."""
+        """Observe a fresh record of a claimed flight; save its state with its change events."""
         state, changes = claimed.observe(
             record,
             now=self._clock.now(),
             schedule=self.schedule,
             delay_threshold_minutes=self._threshold,
         )
-        if not await self.store.save(state):
-            return []  # unwatched while polling
-        await self.feed.publish(changes)
-        self.changes_published += len(changes)
+        if not await self.store.save(state, changes):
+            return []  # unwatched while polling, or another worker saved it after its lease
         return changes
 
     async def _give_up_if_past(self, state: WatchState) -> None:
         """Stop polling a flight no provider answers for once its follow-up horizon passed."""
         if self._clock.now() >= state.follow_up_ends:
             logger.warning("giving up on %s: no answer past its follow-up horizon", state.key)
-            await self.store.save(state.model_copy(update={"next_due": None}))
+            await self.store.save(state.stopped())
 
     async def run(self) -> None:
         """Poll due flights until cancelled; a failed pass is logged and the next one runs."""
@@ -390,6 +395,6 @@ class FlightMonitor:
             board_polls=self.board_polls,
             board_pages=self.board_pages,
             poll_errors=self.poll_errors,
-            changes_published=self.changes_published,
+            changes_published=self.relay.delivered,
             running=self._task is not None and not self._task.done(),
         )

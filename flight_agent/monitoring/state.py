@@ -2,9 +2,14 @@
 
 A ``Watch`` names one flight on one date (optionally one origin, for multi-leg designators).
 Its ``WatchState`` holds what the monitor needs between polls: the last snapshot, when the next
-poll is due, the cancellation debounce and when the watch was created. Both are frozen pydantic
-models; the state's JSON is what a ``WatchStore`` keeps. ``WatchState.observe`` is the whole
-per-poll step: diff against the last snapshot, debounce cancellation, schedule the next poll.
+poll is due, the cancellation debounce, when the watch was created and the state's version.
+Both are frozen pydantic models; the state's JSON is what a ``WatchStore`` keeps.
+``WatchState.observe`` is the whole per-poll step: diff against the last snapshot, debounce
+cancellation, schedule the next poll.
+
+Each saved state is one version after the state it replaces: a store saves a state only over its
+predecessor, so a worker whose lease ran out while it polled cannot overwrite what the worker
+that took over saved, and each version's change events are written once (their ids name it).
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ class WatchState(BaseModel):
         last_snapshot: The last record fetched, or None before the first poll.
         last_polled_at: When ``last_snapshot`` was fetched, or None before the first poll.
         cancellation: The cancellation debounce state.
+        version: 0 when the watch was added, one more for each state saved after it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -83,6 +89,7 @@ class WatchState(BaseModel):
     last_snapshot: FlightStatusData | None = None
     last_polled_at: UtcDatetime | None = None
     cancellation: CancellationDebouncer = Field(default_factory=CancellationDebouncer)
+    version: int = Field(default=0, ge=0)
 
     @field_serializer("last_snapshot")
     def _snapshot_fields_only(
@@ -106,6 +113,10 @@ class WatchState(BaseModel):
             return date_follow_up_ends(self.watch.flight_date)
         return self.last_snapshot.follow_up_ends
 
+    def stopped(self) -> WatchState:
+        """The next state of a watch that needs no more polls (it is kept, never due)."""
+        return self.model_copy(update={"next_due": None, "version": self.version + 1})
+
     def observe(
         self,
         record: FlightStatusData,
@@ -123,7 +134,8 @@ class WatchState(BaseModel):
             delay_threshold_minutes: Smallest move of a delay or estimate that is a change.
 
         Returns:
-            The next state (to ``WatchStore.save``) and the changes, in ``ChangeKind`` order.
+            The next state (to ``WatchStore.save`` with the changes) and the changes, in
+            ``ChangeKind`` order.
         """
         changes = diff_snapshots(
             self.last_snapshot, record, now=now, delay_threshold_minutes=delay_threshold_minutes
@@ -140,6 +152,7 @@ class WatchState(BaseModel):
                 "last_polled_at": now,
                 "next_due": next_due,
                 "cancellation": cancellation,
+                "version": self.version + 1,
             }
         )
         return state, changes

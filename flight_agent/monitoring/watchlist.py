@@ -1,8 +1,11 @@
 """Where watched flights and their state live, shared by every monitoring process.
 
 A ``WatchStore`` keeps one ``WatchState`` per watch plus a due index (next poll time per watch).
-A poller loops over ``due()``, ``claim()``s each watch, polls it, and ``save()``s the state that
-``WatchState.observe`` returns.
+A poller loops over ``due()``, ``claim()``s each watch, polls it, and ``save()``s the state and
+the changes that ``WatchState.observe`` returns. ``save`` appends the changes to the store's event
+stream (``events``) in the same atomic step as the state, and takes a state only over its
+predecessor (``WatchState.version``): a worker whose lease ran out while it polled saves nothing
+over the state of the worker that took over, and each version's events are written once.
 
 Claiming is a visibility timeout, not a lock: ``claim`` atomically checks that the watch is due
 and moves its due time to ``now + lease``, so no other worker sees it as due while it is being
@@ -10,12 +13,13 @@ polled. ``save`` then sets the due time the schedule chose. A worker that dies m
 never saves; the watch becomes due again when the lease runs out, and another worker takes it.
 Leases follow the store's injected clock, so tests advance a fake clock instead of sleeping. A
 lease must outlast one poll: a worker still polling when its lease ends may poll the same
-interval as the worker that takes over.
+interval as the worker that takes over, and only the first of their two saves is kept.
 
-``MemoryWatchStore`` serves one process. ``RedisWatchStore`` keeps the states in a hash
-(``{namespace}:monitor:watches``, key -> state JSON) and the due index in a sorted set
-(``{namespace}:monitor:due``, score = epoch seconds); add, claim and save are Lua scripts, so
-each is atomic across processes, and everything survives a restart of the service. Its commands
+``MemoryWatchStore`` serves one process (its events go to a ``MemoryEventStream``).
+``RedisWatchStore`` keeps the states in a hash (``{namespace}:monitor:watches``, key -> state
+JSON), the due index in a sorted set (``{namespace}:monitor:due``, score = epoch seconds) and the
+events in a ``RedisEventStream``; add, claim and save are Lua scripts, so each is atomic across
+processes, and everything survives a restart of the service. Its commands
 go through a ``RedisGuard``: when Redis fails, every method raises ``StoreUnavailableError``
 naming the server, and for ``backoff_s`` seconds after a failure it raises at once.
 """
@@ -24,14 +28,20 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from redis.asyncio import Redis
 
 from flight_agent.cache.base import KEY_NAMESPACE
+from flight_agent.cache.redis_cache import escape_credentials
+from flight_agent.changes import FlightChange
 from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.monitoring.memory_stream import MemoryEventStream
+from flight_agent.monitoring.redis_stream import RedisEventStream
 from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.monitoring.stream import EventStream, events_for
 from flight_agent.redis_guard import RedisGuard
 
 logger = logging.getLogger(__name__)
@@ -45,7 +55,12 @@ class WatchStore(ABC):
 
     Args:
         clock: Time source for creation times, due checks and leases.
+
+    Attributes:
+        events: The stream ``save`` writes the change events to.
     """
+
+    events: EventStream
 
     def __init__(self, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self._clock = clock
@@ -100,11 +115,17 @@ class WatchStore(ABC):
         """
 
     @abstractmethod
-    async def save(self, state: WatchState) -> bool:
-        """Store a polled state; its ``next_due`` becomes the watch's due time (None: finished).
+    async def save(self, state: WatchState, changes: Sequence[FlightChange] = ()) -> bool:
+        """Store a polled state and append its changes' events (``events_for``) to ``events``,
+        both or neither; its ``next_due`` becomes the watch's due time (None: finished).
+
+        Args:
+            state: The next state: one ``version`` after the stored one.
+            changes: The changes the poll found.
 
         Returns:
-            False, storing nothing, when the watch was removed meanwhile.
+            False, storing nothing, when the watch was removed meanwhile or the stored state
+            is not the one ``state`` follows (another worker saved first).
         """
 
     def _new_state(self, watch: Watch) -> WatchState:
@@ -116,10 +137,18 @@ class WatchStore(ABC):
 
 
 class MemoryWatchStore(WatchStore):
-    """A watch store in this process's memory (the embedded default)."""
+    """A watch store in this process's memory (the embedded default).
 
-    def __init__(self, *, clock: Clock = SYSTEM_CLOCK) -> None:
+    Args:
+        clock: See ``WatchStore``.
+        events: Where the change events go (default: a ``MemoryEventStream`` on ``clock``).
+    """
+
+    def __init__(
+        self, *, clock: Clock = SYSTEM_CLOCK, events: MemoryEventStream | None = None
+    ) -> None:
         super().__init__(clock=clock)
+        self.events: MemoryEventStream = events or MemoryEventStream(clock=clock)
         self._states: dict[str, WatchState] = {}
         self._due: dict[str, datetime] = {}
 
@@ -162,10 +191,12 @@ class MemoryWatchStore(WatchStore):
         self._log_claim(key, worker_id, now + lease)
         return self._states[key]
 
-    async def save(self, state: WatchState) -> bool:
+    async def save(self, state: WatchState, changes: Sequence[FlightChange] = ()) -> bool:
         """See ``WatchStore.save``."""
-        if state.key not in self._states:
+        stored = self._states.get(state.key)
+        if stored is None or stored.version != state.version - 1:
             return False
+        self.events.append(events_for(state, changes))
         self._states[state.key] = state
         if state.next_due is None:
             self._due.pop(state.key, None)
@@ -192,8 +223,14 @@ return redis.call('HGET', KEYS[1], ARGV[1])
 """
 
 _SAVE = """
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+if not stored or (cjson.decode(stored).version or 0) ~= tonumber(ARGV[4]) - 1 then
   return 0
+end
+-- The events first: Redis does not undo a script's writes when one fails, and a failed append
+-- must leave the snapshot where it was.
+for i = 6, #ARGV do
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'event', ARGV[i])
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[3] == '' then
@@ -217,6 +254,8 @@ class RedisWatchStore(WatchStore):
         clock: Time source for creation times, due checks, leases and the back-off.
         namespace: Key prefix; processes sharing watches must use the same one.
         backoff_s: Seconds Redis is left alone after a failure.
+        events: Where the change events go (default: a ``RedisEventStream`` of ``namespace``
+            on this store's client); its key and ``maxlen`` are what ``save`` writes with.
     """
 
     def __init__(
@@ -226,11 +265,15 @@ class RedisWatchStore(WatchStore):
         clock: Clock = SYSTEM_CLOCK,
         namespace: str = KEY_NAMESPACE,
         backoff_s: float = 1.0,
+        events: RedisEventStream | None = None,
     ) -> None:
         super().__init__(clock=clock)
         self._owns_client = isinstance(redis, str)
-        self._redis = Redis.from_url(redis) if isinstance(redis, str) else redis
+        self._redis = Redis.from_url(escape_credentials(redis)) if isinstance(redis, str) else redis
         self._guard = RedisGuard(self._redis, role="watch store", backoff_s=backoff_s, clock=clock)
+        self.events: RedisEventStream = events or RedisEventStream(
+            self._redis, clock=clock, namespace=namespace, backoff_s=backoff_s
+        )
         self._keys = [f"{namespace}:monitor:watches", f"{namespace}:monitor:due"]
         self._add = self._redis.register_script(_ADD)
         self._claim = self._redis.register_script(_CLAIM)
@@ -299,11 +342,14 @@ class RedisWatchStore(WatchStore):
         self._log_claim(key, worker_id, now + lease)
         return WatchState.model_validate_json(stored)
 
-    async def save(self, state: WatchState) -> bool:
+    async def save(self, state: WatchState, changes: Sequence[FlightChange] = ()) -> bool:
         """See ``WatchStore.save``."""
         due = "" if state.next_due is None else _score(state.next_due)
-        args = [state.key, state.model_dump_json(), due]
-        return bool(await self._guard.run(lambda: self._save(keys=self._keys, args=args)))
+        events = [event.model_dump_json() for event in events_for(state, changes)]
+        version, maxlen = str(state.version), str(self.events.maxlen)
+        args = [state.key, state.model_dump_json(), due, version, maxlen]
+        keys = [*self._keys, self.events.key]
+        return bool(await self._guard.run(lambda: self._save(keys=keys, args=[*args, *events])))
 
 
 def _score(when: datetime) -> str:

@@ -43,7 +43,6 @@ from flight_agent.providers.mapping import (
     text,
     zone_of,
 )
-from flight_agent.providers.redaction import redact
 from flight_agent.settings import Settings
 
 AVIATIONSTACK_BASE_URL = "https://api.aviationstack.com/v1"
@@ -85,15 +84,15 @@ def api_error(
     """The error an AviationStack error envelope stands for, or None when there is none.
 
     The message names AviationStack's code (e.g. ``usage_limit_reached``) and quotes its
-    message with registered keys masked, in case the message echoes one. Of ``context``
-    only the parameter names are kept: its values repeat the request. Unknown codes are a
-    generic ``ProviderError``.
+    message. Of ``context`` only the parameter names are kept: its values repeat the request.
+    Unknown codes are a generic ``ProviderError``. Called by the HTTP layer (``ProviderHttp``),
+    which masks registered keys in whatever this quotes and bounds the message's length.
     """
     error = as_dict(body).get("error")
     if not isinstance(error, dict):
         return None
     code = text(error.get("code")) or "unknown_error"
-    message = redact(text(error.get("message")) or "no message")[:200]
+    message = text(error.get("message")) or "no message"
     # Only the names of rejected parameters are quoted from the context, never their values.
     context = as_dict(error.get("context"))
     fields = f" (parameters: {', '.join(sorted(map(str, context)))})" if context else ""
@@ -244,8 +243,8 @@ class AviationStackProvider(HttpFlightDataProvider):
     ``AVIATIONSTACK_API_KEY``).
 
     The key travels as the ``access_key`` query parameter, so it is in every request URL:
-    nothing here builds a message from a URL, the HTTP layer never does either, and the key
-    is registered for redaction from httpx's log lines.
+    nothing here builds a message from a URL, and the HTTP layer masks the key (raw,
+    URL-encoded or case-folded) in its request log and in every error it raises.
 
     Takes the keywords of every HTTP provider (``HttpFlightDataProvider``), and:
 

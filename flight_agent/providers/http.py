@@ -3,8 +3,10 @@
 Every HTTP provider owns one ``ProviderHttp``: one httpx transport with connection limits,
 explicit timeouts, no transport retries (retries live in the failover manager), the proxy the
 environment names (``HTTPS_PROXY``, ``NO_PROXY``...) and a response size cap. Transport errors,
-status codes and unreadable bodies become ``FlightDataError``s here and nowhere else. Messages
-and the request log pass through ``redaction.redact``, so no registered API key shows.
+status codes and unreadable bodies become ``FlightDataError``s here and nowhere else. This is
+where provider text enters: every error leaving ``get_json`` (whoever built it, a provider's
+error-envelope reader included) and the request log pass through ``redaction.redact``, so no
+registered API key shows in any of its forms.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from flight_agent.providers.proxies import environment_proxy
 from flight_agent.providers.redaction import redact
 
 DEFAULT_MAX_BODY_BYTES = 2_000_000
+MAX_ERROR_MESSAGE = 300
+"""Longest error message. Provider text quoted in one (an error detail, an envelope's message
+and parameter names) is cut here, after keys are masked, so a cut never leaves part of a key."""
 
 BodyErrorHook = Callable[[int, Any, float | None], FlightDataError | None]
 """Reads a provider's own error envelope: ``(status, parsed body or None, retry_after)``.
@@ -132,7 +137,7 @@ def _error_detail(body: bytes) -> str | None:
         inner: dict[str, Any] = error if isinstance(error, dict) else data
         for key in ("detail", "message", "title", "reason"):
             if isinstance(inner.get(key), str):
-                return redact(str(inner[key]))[:200]
+                return str(inner[key])
     return None
 
 
@@ -280,8 +285,20 @@ class ProviderHttp:
         """GET ``path`` and return its JSON body, or raise the matching ``FlightDataError``.
 
         A 204 answers with ``body=None``; so does a 404 when ``not_found_on_404``, which the
-        provider reads as "no such flight".
+        provider reads as "no such flight". The error's message has every registered key
+        masked (it may quote the provider's answer, which may echo a key in any form) and is
+        at most ``MAX_ERROR_MESSAGE`` characters long.
         """
+        try:
+            return await self._exchange(path, params)
+        except FlightDataError as error:
+            message = redact(error.message)
+            if len(message) > MAX_ERROR_MESSAGE:
+                message = f"{message[: MAX_ERROR_MESSAGE - 3]}..."
+            error.message, error.args = message, (message,)
+            raise
+
+    async def _exchange(self, path: str, params: dict[str, str] | None) -> HttpResponse:
         url = f"{self._root}/{path.lstrip('/')}"
         if params:
             url = f"{url}?{urlencode(params)}"

@@ -107,6 +107,9 @@ class FlightDataProvider(ABC):
     """Whether ``find_flights`` works (published schedules, for alternative flights)."""
     supports_departure_boards: ClassVar[bool] = False
     """Whether ``departure_board`` works (an airport's departures, one call for many flights)."""
+    answers_locally: ClassVar[bool] = False
+    """Whether answers come from this process, not a remote service (the simulated world): a
+    call costs no upstream request, so a request's ``max_attempts`` never keeps it unasked."""
 
     def __init__(
         self,

@@ -72,6 +72,7 @@ class MockFlightDataProvider(FlightDataProvider):
 
     supports_lookup_by_id = True
     supports_schedules = True
+    answers_locally = True
 
     def __init__(
         self,

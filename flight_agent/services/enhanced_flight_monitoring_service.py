@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
@@ -108,6 +108,7 @@ class EnhancedFlightMonitoringService:
             check_interval=check_interval_seconds,
             clock=self.clock,
             boards=self.departure_board,
+            lease=timedelta(seconds=self.settings.flight_agent_monitor_lease_seconds),
         )
 
     # ----- status -----------------------------------------------------------------------------
@@ -319,6 +320,15 @@ class EnhancedFlightMonitoringService:
     def now(self) -> datetime:
         """The present on the service's clock (fixed in tests, accelerated in replays)."""
         return self.clock.now()
+
+    def supported_dates(self) -> tuple[date, date]:
+        """The first and last local departure dates some provider answers for: their ranges
+        together, as a status lookup for a date outside all of them is refused."""
+        today = self.clock.now().date()
+        ranges = [provider.supported_dates(today) for provider in self.failover_manager.providers]
+        earliest = min((first for first, _ in ranges), default=today)
+        latest = max((last for _, last in ranges), default=today)
+        return earliest, latest
 
     async def get_status(
         self, query: FlightQuery, *, batch: bool = False

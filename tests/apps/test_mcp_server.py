@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import jsonschema
@@ -35,10 +35,10 @@ from flight_agent.apps.mcp_server import (
 from flight_agent.providers import FailoverConfig, MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
-from tests.tools.conftest import ECHO
+from tests.tools.conftest import ECHO, Echo
 from tools import FlightToolkit, operations
 from tools.schemas import FlightRef
-from tools.specs import TOOL_SPECS
+from tools.specs import TOOL_SPECS, ToolSpec
 
 DAY = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
 """A date the simulated provider answers whenever the tests run."""
@@ -183,6 +183,56 @@ IROPS_CALLS = [
         id="alternatives",
     ),
 ]
+
+
+EVERY_CALL: list[tuple[str, dict[str, Any]]] = [
+    ("get_flight_status", {"flight_number": "BA117", "date": DAY}),
+    ("batch_status", {"flights": [{"flight_number": "LH400", "date": DAY}]}),
+    ("provider_health", {}),
+    *[(str(call.values[0]), cast(dict[str, Any], call.values[1])) for call in IROPS_CALLS],
+]
+
+
+async def test_every_tool_answers_within_the_output_schema_it_lists(
+    service: EnhancedFlightMonitoringService,
+) -> None:
+    """The server checks answers by type only; here each one meets its JSON Schema, fresh and
+    cached (each schema checked against the metaschema once, its validator built once)."""
+    async with connected(service) as session:
+        listed = {tool.name: tool for tool in (await session.list_tools()).tools}
+        validators: dict[str, jsonschema.Draft202012Validator] = {}
+        for name, tool in listed.items():
+            assert tool.outputSchema is not None
+            jsonschema.Draft202012Validator.check_schema(tool.outputSchema)
+            validators[name] = jsonschema.Draft202012Validator(tool.outputSchema)
+        for name, arguments in EVERY_CALL:
+            for _ in ("fresh", "cached"):
+                result = await session.call_tool(name, arguments)
+                assert not result.isError, text_of(result)
+                validators[name].validate(result.structuredContent)
+    assert sorted(name for name, _ in EVERY_CALL) == sorted(listed)
+
+
+async def _a_dict(service: EnhancedFlightMonitoringService, args: Echo) -> Any:
+    return args.model_dump()
+
+
+MALFORMED: ToolSpec[Echo, Echo] = ToolSpec(
+    "malformed_echo", "Repeats a flight number.", Echo, Echo, _a_dict, lambda r: r.flight_number
+)
+"""A tool whose operation answers with a bare dict where its spec promises ``Echo``."""
+
+
+async def test_an_answer_that_is_not_the_result_model_is_an_error_result(
+    service: EnhancedFlightMonitoringService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A malformed answer is still caught, as the SDK's schema check caught it, but by type."""
+    monkeypatch.setattr(mcp_server, "TOOL_SPECS", (*TOOL_SPECS, MALFORMED))
+    async with connected(service) as session:
+        result = await session.call_tool(MALFORMED.name, {"flight_number": "BA117"})
+    assert result.isError
+    assert result.structuredContent is None
+    assert "Output validation error: malformed_echo answered with dict, not Echo" in text_of(result)
 
 
 @pytest.mark.parametrize(("name", "arguments", "key"), IROPS_CALLS)

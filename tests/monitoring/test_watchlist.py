@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 import pytest
-import redis
 from redis.asyncio import Redis
 
 from flight_agent.clock import FakeClock
@@ -40,16 +38,9 @@ def keys(states: list[WatchState]) -> list[str]:
     return [state.key for state in states]
 
 
-@pytest.fixture
-def namespace(redis_server: RedisServer) -> Iterator[str]:
-    """A namespace of this test's own in the shared Redis, deleted afterwards."""
-    name = f"flight-agent:test:{uuid.uuid4().hex}"
-    yield name
-    client = redis.Redis.from_url(redis_server.url)
-    stale = list(client.scan_iter(match=f"{name}:*"))
-    if stale:
-        client.delete(*stale)
-    client.close()
+def due_at(state: WatchState, when: datetime) -> WatchState:
+    """The state after ``state``, due at ``when``."""
+    return state.model_copy(update={"next_due": when, "version": state.version + 1})
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -86,7 +77,7 @@ async def test_list_and_get_show_every_watch_by_key(store: WatchStore) -> None:
     for item in (watch(2), watch(1, "LHR"), watch(1)):
         await store.add(item)
     finished = await store.add(watch(3))
-    await store.save(finished.model_copy(update={"next_due": None}))
+    await store.save(finished.stopped())
     assert keys(await store.list_all()) == [
         "BA1:2026-11-28",
         "BA1:2026-11-28:LHR",
@@ -103,7 +94,7 @@ async def test_due_returns_the_earliest_first_up_to_the_limit(
     now = clock.now()
     for number, wait in ((1, 30), (2, 10), (3, 20), (4, 90)):
         state = await store.add(watch(number))
-        await store.save(state.model_copy(update={"next_due": now + minutes(wait)}))
+        await store.save(due_at(state, now + minutes(wait)))
     assert await store.due() == []
     assert keys(await store.due(now + minutes(30))) == [
         "BA2:2026-11-28",
@@ -146,7 +137,7 @@ async def test_save_stores_the_state_and_its_next_poll(store: WatchStore, clock:
 async def test_a_finished_watch_is_kept_but_never_due(store: WatchStore, clock: FakeClock) -> None:
     """A state with next_due None stays listed but is not due and cannot be claimed."""
     added = await store.add(watch(117))
-    assert await store.save(added.model_copy(update={"next_due": None}))
+    assert await store.save(added.stopped())
     clock.advance(86_400)
     assert await store.due() == []
     assert await store.claim(added.key, "worker-a", LEASE) is None
@@ -160,10 +151,32 @@ async def test_remove_forgets_the_watch_and_a_late_save_does_not_revive_it(
     added = await store.add(watch(117))
     assert await store.remove(added.key)
     assert not await store.remove(added.key)
-    assert not await store.save(added)
+    assert not await store.save(added.stopped())
     assert await store.get(added.key) is None
     assert await store.list_all() == []
     assert await store.due() == []
+
+
+async def test_a_save_over_a_newer_state_is_refused(store: WatchStore, clock: FakeClock) -> None:
+    """A worker whose lease ran out saves after the one that took over: its state and its
+    events are refused, so each version is saved, with its events, once."""
+    added = await store.add(watch(117))
+    baseline, _ = added.observe(record(gate_origin="A1"), now=clock.now())
+    assert await store.save(baseline)
+    clock.set(baseline.next_due or clock.now())
+    late = await store.claim(added.key, "worker-a", LEASE)
+    clock.advance(LEASE.total_seconds())
+    taken = await store.claim(added.key, "worker-b", LEASE)
+    assert late is not None
+    assert taken is not None
+    first, moved = taken.observe(record(gate_origin="B1"), now=clock.now())
+    second, stale = late.observe(record(gate_origin="C2"), now=clock.now())
+    assert len(moved) == len(stale) == 1  # each worker found its own gate change
+    assert await store.save(first, moved)
+    assert not await store.save(second, stale)
+    assert not await store.save(first.stopped().stopped())  # not the next version either
+    assert await store.get(added.key) == first
+    assert [d.event.change for d in await store.events.read("reader")] == moved
 
 
 async def test_two_redis_workers_claim_each_due_flight_exactly_once_per_interval(

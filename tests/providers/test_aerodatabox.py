@@ -141,8 +141,8 @@ async def test_icao_designator_is_used_when_no_iata_code_is_known(
     api: respx.MockRouter, provider: AeroDataBoxProvider
 ) -> None:
     """A carrier known only by its ICAO code is looked up by the ICAO number."""
-    route = api.get("/flights/number/ZZZ123/2025-01-16").respond(204)
-    assert await provider.get_flight_status("ZZZ123", DAY) is None
+    route = api.get("/flights/number/ZZX123/2025-01-16").respond(204)
+    assert await provider.get_flight_status("ZZX123", DAY) is None
     assert route.called
 
 

@@ -100,9 +100,9 @@ async def test_icao_designator_is_sent_as_flight_icao(
 ) -> None:
     """A carrier known only by its ICAO code is asked for with flight_icao."""
     route = respond(api, load_fixture("aviationstack/flights_empty.json"))
-    await provider.get_flight_status("ZZZ123", DAY)
+    await provider.get_flight_status("ZZX123", DAY)
     params = route.calls.last.request.url.params
-    assert (params["flight_icao"], "flight_iata" in params) == ("ZZZ123", False)
+    assert (params["flight_icao"], "flight_iata" in params) == ("ZZX123", False)
 
 
 async def test_historical_plan_sends_the_flight_date(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import statistics
 from datetime import date
 
 import pytest
 
+from flight_agent.clock import FakeClock
 from flight_agent.errors import (
     AllProvidersFailedError,
     AuthenticationError,
@@ -30,9 +32,12 @@ from flight_agent.providers import (
     FailoverConfig,
     FailoverManager,
     FlightDataProvider,
+    MockFlightDataProvider,
     Operation,
+    ProviderHealth,
     RateLimit,
 )
+from flight_agent.providers.failover.manager import PANIC_LOG_INTERVAL
 from flight_agent.resilience.backoff import FullJitterBackoff
 from flight_agent.resilience.breaker import BreakerState
 from flight_agent.resilience.retry_budget import RetryBudget
@@ -191,6 +196,70 @@ async def test_f6_panic_mode_tries_the_best_provider_once() -> None:
     assert manager.breaker("primary").state is BreakerState.CLOSED
 
 
+async def test_f6_panic_mode_asks_the_next_provider_when_the_best_one_fails() -> None:
+    """Every breaker OPEN and the top provider failing: the next one is asked, once."""
+    primary = StubProvider("primary", 10, [unavailable("primary")])
+    secondary, tertiary = StubProvider("secondary", 5), StubProvider("tertiary", 1)
+    manager = FailoverManager([primary, secondary, tertiary], config())
+    for name in ("primary", "secondary", "tertiary"):
+        manager.breaker(name).trip()
+    result = await manager.get_flight_status("BA117", DAY)
+    assert result is not None
+    assert result.source == "secondary"
+    assert (primary.calls, secondary.calls, tertiary.calls) == (1, 1, 0)
+    assert manager.breaker("primary").state is BreakerState.OPEN
+    assert manager.breaker("secondary").state is BreakerState.CLOSED
+
+
+async def test_f6_a_total_outage_tries_each_provider_once_per_request() -> None:
+    """In a total outage each open provider is asked exactly once per request, in priority
+    order and without retries; one an operator forced open is left alone."""
+    providers = [StubProvider(f"p{n}", 10 - n, [unavailable(f"p{n}")]) for n in range(3)]
+    forced = StubProvider("forced", 20)
+    manager = FailoverManager([*providers, forced], config())
+    for provider in providers:
+        manager.breaker(provider.name).trip()
+    manager.breaker("forced").force_open()
+    for _ in range(5):
+        with pytest.raises(AllProvidersFailedError) as caught:
+            await manager.get_flight_status("BA117", DAY)
+        assert [a.provider for a in caught.value.attempts] == ["p0", "p1", "p2"]
+    assert ([p.calls for p in providers], forced.calls) == ([5, 5, 5], 0)
+    assert manager.panic_requests == 5
+
+
+async def test_panic_mode_warns_at_most_once_per_interval(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """289 panic requests in 15 s log one warning; the first one after the interval logs the
+    next, counting the requests since the previous warning."""
+    clock = FakeClock()
+    providers = [StubProvider(f"p{n}", 10 - n, [unavailable(f"p{n}")]) for n in range(3)]
+    manager = FailoverManager(providers, config(), clock=clock)
+    for provider in providers:
+        manager.breaker(provider.name).trip(duration=3600)
+    caplog.set_level(logging.WARNING, logger="flight_agent.providers.failover.manager")
+
+    async def outage_request() -> None:
+        with pytest.raises(AllProvidersFailedError):
+            await manager.get_flight_status("BA117", DAY)
+
+    for _ in range(289):
+        await outage_request()
+        clock.advance(15 / 289)
+    warnings = [r.getMessage() for r in caplog.records if "panic mode" in r.getMessage()]
+    assert warnings == [
+        "every provider's breaker is open; asking each of p0, p1, p2 once per request anyway "
+        "(1 request(s) in panic mode since the last notice)"
+    ]
+    clock.advance(PANIC_LOG_INTERVAL)
+    await outage_request()
+    warnings = [r.getMessage() for r in caplog.records if "panic mode" in r.getMessage()]
+    assert len(warnings) == 2
+    assert warnings[1].endswith("(289 request(s) in panic mode since the last notice)")
+    assert [p.calls for p in providers] == [290, 290, 290]
+
+
 @pytest.mark.parametrize(
     "error",
     [
@@ -204,7 +273,7 @@ async def test_f6_panic_mode_tries_the_best_provider_once() -> None:
 )
 async def test_f7_provider_failures_fail_over(error: Exception) -> None:
     """Timeouts, 5xx, connection errors, 429, auth and quota failures go to the next provider."""
-    primary = StubProvider("primary", 10, [error])  # type: ignore[list-item]
+    primary = StubProvider("primary", 10, [error])
     secondary = StubProvider("secondary", 5)
     manager = FailoverManager([primary, secondary], config())
     result = await manager.get_flight_status("BA117", DAY)
@@ -222,7 +291,7 @@ async def test_f7_provider_failures_fail_over(error: Exception) -> None:
 )
 async def test_f7_auth_and_quota_failures_open_the_circuit(error: Exception) -> None:
     """A bad key or a used-up plan opens the breaker at once: the next request skips it."""
-    primary = StubProvider("primary", 10, [error])  # type: ignore[list-item]
+    primary = StubProvider("primary", 10, [error])
     manager = FailoverManager([primary, StubProvider("secondary", 5)], config())
     await manager.get_flight_status("BA117", DAY)
     await manager.get_flight_status("BA117", DAY)
@@ -250,6 +319,18 @@ async def test_f8_at_most_three_attempts_across_providers() -> None:
     assert sum(p.calls for p in providers) == 3
     assert [a.provider for a in caught.value.attempts] == ["p0", "p1", "p2"]
     assert "p0: unavailable (HTTP 503)" in str(caught.value)
+
+
+async def test_f8_the_cap_never_keeps_the_simulated_provider_unasked() -> None:
+    """Four failing upstream providers still cost three calls, and the simulated provider,
+    which makes no upstream call, answers the same request after them."""
+    providers = [StubProvider(f"p{n}", 10 - n, [unavailable()]) for n in range(4)]
+    simulated = MockFlightDataProvider("Simulated", 0, clock=FakeClock())
+    manager = FailoverManager([*providers, simulated], config())
+    result = await manager.get_flight_status("BA117", DAY)
+    assert result is not None
+    assert result.source == "Simulated"
+    assert ([p.calls for p in providers], simulated.calls) == ([1, 1, 1, 0], 1)
 
 
 async def test_f9_retries_happen_in_one_layer() -> None:
@@ -579,7 +660,7 @@ async def test_o3_probes_never_overlap_and_are_jittered() -> None:
     times: list[float] = []
     original = primary.health_check
 
-    async def timed() -> object:
+    async def timed() -> ProviderHealth:
         times.append(now())
         return await original()
 

@@ -24,6 +24,9 @@ PROXY = "http://proxy.corp:3128"
 
 SetProxies = Callable[..., None]
 
+KEY = "proxy-test-key-0123456789"
+"""A key of realistic length (every registered key is masked in all later logs and errors)."""
+
 
 @pytest.fixture
 def proxies(monkeypatch: pytest.MonkeyPatch) -> SetProxies:
@@ -116,7 +119,7 @@ async def test_a_provider_sends_its_requests_through_the_proxy(
     """With HTTP_PROXY set, the proxy receives the provider's request for the API's host."""
     port, request_lines = loopback_http
     proxies(http_proxy=f"http://127.0.0.1:{port}")
-    async with FlightAwareProvider(api_key="k", base_url="http://aeroapi.test/aeroapi") as provider:
+    async with FlightAwareProvider(api_key=KEY, base_url="http://aeroapi.test/aeroapi") as provider:
         assert (await provider.health_check()).healthy
     assert request_lines == [b"GET http://aeroapi.test/aeroapi/account/usage HTTP/1.1"]
 
@@ -128,6 +131,6 @@ async def test_a_host_no_proxy_names_is_reached_directly(
     port, request_lines = loopback_http
     proxies(http_proxy="http://127.0.0.1:1", no_proxy="127.0.0.1")
     base_url = f"http://127.0.0.1:{port}/aeroapi"
-    async with FlightAwareProvider(api_key="k", base_url=base_url) as provider:
+    async with FlightAwareProvider(api_key=KEY, base_url=base_url) as provider:
         assert (await provider.health_check()).healthy
     assert request_lines == [b"GET /aeroapi/account/usage HTTP/1.1"]

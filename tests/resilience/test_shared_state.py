@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from flight_agent.cache.redis_cache import fail_fast_client
 from flight_agent.providers import FailoverConfig, FailoverManager
 from flight_agent.resilience.shared_state import SharedBreakerState
 from tests.conftest import RedisServer
@@ -110,3 +112,19 @@ async def test_d4_a_redis_outage_falls_back_to_local_state(
     assert loop.time() - started < 0.5
     assert (shared.errors, shared.commands, primary.calls) == (1, 2, 11)
     await redis.aclose()
+
+
+async def test_a_password_holding_an_unescaped_at_never_reaches_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """``redis://:s3cr@t-tail/x9@127.0.0.1:1/0``: the client is built for 127.0.0.1:1 (the
+    last ``@`` ends the password), so the warning names that server, never a piece of the
+    password taken for a host."""
+    caplog.set_level(logging.WARNING)
+    client = fail_fast_client("redis://:s3cr@t-tail/x9@127.0.0.1:1/0")
+    shared = SharedBreakerState(client, prefix="flight-agent:test")
+    assert await shared.open_elsewhere("primary") is None
+    await client.aclose()
+    assert shared.errors == 1
+    assert "Redis at 127.0.0.1:1 is unavailable" in caplog.text
+    assert not [part for part in ("s3cr", "t-tail", "x9@") if part in caplog.text]

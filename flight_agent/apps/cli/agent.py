@@ -8,6 +8,7 @@ inside the commands, so the other commands start without them.
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
 
 from flight_agent.apps.cli.common import console, exit_code, fail, print_json, read_text
 from flight_agent.irops import Cause, TripAssessment, assess_trip
@@ -44,15 +47,52 @@ class AssessResult(BaseModel):
     assessment: TripAssessment
 
 
+MAX_NESTING = 10
+"""Levels an itinerary file may nest; a leg's field is at the fourth."""
+
+
 class ItineraryLoader(yaml.SafeLoader):
-    """Safe YAML that keeps a date as written (``date: 2026-12-05``), the text legs take."""
+    """Safe YAML that keeps a date as written (``date: 2026-12-05``), the text legs take.
+
+    Aliases (``*name``) are refused, for a few of them can stand for billions of nodes, and so
+    is nesting deeper than ``MAX_NESTING``: both as the file is parsed, before any value is built.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        if self.check_event(yaml.AliasEvent):
+            problem = f"alias *{event.anchor} is not allowed: write the value out in full"
+            raise ComposerError(None, None, problem, event.start_mark)
+        if self.depth == MAX_NESTING:
+            problem = f"nested deeper than {MAX_NESTING} levels"
+            raise ComposerError(None, None, problem, event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _as_written(loader: ItineraryLoader, node: yaml.Node) -> str:
     return loader.construct_yaml_str(node)
 
 
+def _integer(loader: ItineraryLoader, node: yaml.ScalarNode) -> int:
+    """The integer, or an error at its place when it is too long for Python to read."""
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:
+        digits = sys.get_int_max_str_digits()
+        problem = f"a number of more than {digits} digits"
+        raise ConstructorError(None, None, problem, node.start_mark) from None
+
+
 ItineraryLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_written)
+ItineraryLoader.add_constructor("tag:yaml.org,2002:int", _integer)
 
 EXAMPLE_ITINERARY = "itinerary: [{flight_number: BA117, date: 2026-12-05}]"
 

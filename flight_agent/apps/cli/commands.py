@@ -12,13 +12,16 @@ Exit codes:
     2: bad input (designator, date, airport, file, option, setting, chat model).
     3: some flight had no answer at all: every provider failed and nothing was cached
        (``health``: no provider passed its probe).
+    4: Redis (``REDIS_URL``), which keeps watched flights, is unavailable (``watch``).
 
-When several apply, the first of 2, 3, 1 wins.
+When several apply, the first of 2, 3, 1 wins. Usage errors (a missing argument, an unknown
+option) are Click's: one line, exit 2.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from enum import StrEnum
@@ -33,9 +36,12 @@ from rich.text import Text
 import flight_agent
 from flight_agent.apps.cli import agent, render, replay, showcase, watching
 from flight_agent.apps.cli.common import (
+    STORE_DOWN,
     DateOption,
     JsonOption,
+    OneLineUsageErrors,
     OriginOption,
+    check_count,
     check_ref,
     check_settings,
     console,
@@ -50,7 +56,7 @@ from flight_agent.apps.cli.common import (
     stderr,
 )
 from flight_agent.apps.mcp_server import InsecureBindError, build_mcp_server
-from flight_agent.errors import FlightDataError
+from flight_agent.errors import FlightDataError, StoreUnavailableError
 from flight_agent.monitoring import FlightChange
 from flight_agent.providers.interfaces import ProviderHealth
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
@@ -68,7 +74,9 @@ from tools.specs import PROVIDER_HEALTH
 
 T = TypeVar("T")
 
-app = typer.Typer(help="Airline IROPS toolkit: flight status with provider failover.")
+app = typer.Typer(
+    cls=OneLineUsageErrors, help="Airline IROPS toolkit: flight status with provider failover."
+)
 
 service_factory: Callable[[], EnhancedFlightMonitoringService] = default_service
 """Builds each command's service, inside the command's event loop (tests replace it)."""
@@ -116,6 +124,8 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
     """Run a command's coroutine; a flight error that escapes it ends the command."""
     try:
         return asyncio.run(main)
+    except StoreUnavailableError as error:
+        fail(str(error), STORE_DOWN)
     except FlightDataError as error:
         fail(error_text(error), exit_code([operations.error_kind(error)]))
 
@@ -166,6 +176,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Show the status of one or more flights (JSON: a list of flight results)."""
+    check_count(len(flights))
     refs = [flight_ref(flight, on, origin) for flight in flights]
     results, kinds = sort_out(refs, run_async(_statuses_of(refs)))
     if as_json:
@@ -217,10 +228,12 @@ def batch(
     """Status of many flights: one row each; one failure spoils no other.
 
     A bad designator or file line is a failed row (invalid_query) and the others are still
-    answered; a file that cannot be read, or has no flight in it, ends the command (exit 2).
+    answered; a file that cannot be read, has no flight in it or more than a run takes ends the
+    command (exit 2).
     """
     if bool(flights) == (file is not None):
         fail("Give flight designators or --file PATH (one of them).", 2)
+    check_count(len(flights or []))
     entries = read_flights(file, on) if file else [check_ref(f, on, None) for f in flights or []]
     if len(entries) > PROGRESS_THRESHOLD:
         with Progress(console=stderr, transient=True) as progress:
@@ -354,6 +367,7 @@ def watch(
     """Watch flights and print each change as it is detected, until Ctrl-C (--json: JSON lines)."""
     if speed is not None and (refused := replay.refusal(Settings())):
         fail(refused, 2)
+    check_count(len(flights))
     refs = [flight_ref(flight, on, origin) for flight in flights]
     try:
         kinds = run_async(_watch(refs, max_events, timeout, as_json, speed))
@@ -369,6 +383,18 @@ class McpTransport(StrEnum):
     HTTP = "http"
 
 
+def check_listen(host: str, port: int) -> None:
+    """Exit 2 with one line if nothing can listen on ``host:port`` (the port is taken, or the
+    host is no address of this machine), before the server starts."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as error:
+        fail(f"Cannot serve MCP on {host}:{port}: {error.strerror or error}", 2)
+
+
 @app.command()
 def mcp(
     transport: Annotated[McpTransport, typer.Option(help="stdio or streamable HTTP.")] = (
@@ -380,6 +406,8 @@ def mcp(
     port: Annotated[int, typer.Option(min=1, max=65535, help="HTTP port.")] = 8000,
 ) -> None:
     """Serve the flight tools over MCP (stdio, or streamable HTTP at /mcp)."""
+    if transport is McpTransport.HTTP:
+        check_listen(host, port)
     server = build_mcp_server(host=host, port=port, factory=service_factory)
     try:
         asyncio.run(server.serve(transport.value))

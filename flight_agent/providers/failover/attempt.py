@@ -68,8 +68,8 @@ class ProviderAttempt(Generic[T]):
         operation: The call to make.
         config: Timeouts, waits and caps.
         shared_state: Where OPEN decisions are shared with other processes, if anywhere.
-        panic: Every breaker is open and this is the one try anyway: no permit is needed, and
-            an answer closes the breaker.
+        panic: Every breaker is open and this is the provider's one try anyway: no permit is
+            needed, and an answer closes the breaker.
         batch: The provider's batch concurrency bound applies.
     """
 

@@ -49,7 +49,12 @@ class FailoverConfig(BaseModel):
 
     attempt_timeout: float = Field(default=3.0, gt=0, description="Seconds per attempt")
     total_timeout: float = Field(default=10.0, gt=0, description="The request's deadline")
-    max_attempts: int = Field(default=3, ge=1, description="Per request, across providers")
+    max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Calls per request, across providers; a provider that answers locally "
+        "(the simulated one) is still asked once when they are spent",
+    )
     min_attempt_time: float = Field(
         default=0.05, gt=0, description="No attempt starts with less time than this left"
     )

@@ -8,11 +8,12 @@ Every call to a provider goes through ``FailoverManager.call`` (status lookups t
 * each attempt gets ``attempt_timeout`` capped by what is left of ``total_timeout``;
 * a retryable failure moves on to the next provider at once; for status lookups, only when
   every provider has been tried is a provider retried, after a full-jitter backoff and only
-  while the retry budget allows (``max_attempts`` caps calls across providers);
+  while the retry budget allows (``max_attempts`` caps calls across providers, but the
+  simulated provider, which costs no upstream call, is still asked once when they are spent);
 * "not found" asks the next provider (coverage differs) and is the answer only when every
   provider that answered agreed; bad input (HTTP 400) is raised at once, never failed over;
-* when every breaker is open the highest-priority provider still gets one status attempt
-  (panic mode);
+* when every breaker is open a status lookup still asks each provider once, in priority
+  order, until one answers (panic mode), and says so in the log at most once a minute;
 * a status answer carries ``attempts``: which providers were asked and what each did.
 
 Retries happen here and nowhere else: providers and their HTTP clients never retry.
@@ -51,6 +52,10 @@ T = TypeVar("T")
 MIN_HEDGE_DELAY = 0.05
 """Never hedge sooner than this, whatever the measured p95."""
 
+PANIC_LOG_INTERVAL = 60.0
+"""Seconds between panic-mode warnings: during an outage every request is in panic mode, and
+one warning (counting the requests since the last) says as much as one per request."""
+
 
 class FailoverManager:
     """Answers provider calls from the best available provider.
@@ -77,6 +82,8 @@ class FailoverManager:
         self.backoff = self.config.backoff()
         self.panic_requests = 0
         self.hedges_sent = 0
+        self._panic_noticed_at = float("-inf")
+        self._panic_noticed_requests = 0
         self._slots: dict[str, ProviderSlot] = {}
         self.health = HealthMonitor(self._by_priority, self.config, clock)
         for provider in providers:
@@ -200,15 +207,15 @@ class FailoverManager:
 
     async def _run(self, request: RequestState[T], *, batch: bool) -> T:
         if request.operation.persistent and self._all_open(request.order):
-            return await self._panic(request)
+            self._enter_panic(request)
         while (choice := request.next_provider()) is not None:
             slot, is_retry = choice
             if is_retry and not await self._wait_before_retry(slot, request):
                 break
-            if self.config.hedging and not is_retry:
+            if self.config.hedging and not is_retry and not request.panic:
                 result = await self._hedged(slot, request, batch=batch)
             else:
-                result = await self._attempt(slot, request, batch=batch)
+                result = await self._attempt(slot, request, batch=batch, panic=request.panic)
             if result is not None and result.answer is not None and result.answer.found:
                 return result.answer.value
         return request.conclude()
@@ -272,15 +279,25 @@ class FailoverManager:
             slot.breaker.state is BreakerState.OPEN for slot in order
         )
 
-    async def _panic(self, request: RequestState[T]) -> T:
-        """Every breaker is open: refusing all traffic is worse than one try at the best."""
-        slot = next(s for s in request.order if s.breaker.state is BreakerState.OPEN)
+    def _enter_panic(self, request: RequestState[T]) -> None:
+        """Every breaker is open: refusing all traffic is worse than one try at each provider.
+
+        The warning is rate-limited to one per ``PANIC_LOG_INTERVAL``, counting the requests
+        that went into panic mode since the previous one.
+        """
+        request.enter_panic()
         self.panic_requests += 1
-        logger.warning("every provider's breaker is open; trying %s anyway", slot.name)
-        result = await self._attempt(slot, request, batch=False, panic=True)
-        if result.answer is not None and result.answer.found:
-            return result.answer.value
-        return request.conclude()
+        now = self.clock.monotonic()
+        if now - self._panic_noticed_at < PANIC_LOG_INTERVAL:
+            return
+        logger.warning(
+            "every provider's breaker is open; asking each of %s once per request anyway "
+            "(%d request(s) in panic mode since the last notice)",
+            ", ".join(slot.name for slot in request.order),
+            self.panic_requests - self._panic_noticed_requests,
+        )
+        self._panic_noticed_at = now
+        self._panic_noticed_requests = self.panic_requests
 
     # ----- health, stats and lifetime -------------------------------------------------------
 

@@ -42,7 +42,7 @@ class Operation(Generic[T]):
         found: False for a "no such flight" answer: the next provider is asked, and the
             answer stands only when every provider that answered agreed.
         persistent: The request retries a provider after a backoff once every provider was
-            asked, and tries the best one anyway when every breaker is open (panic mode).
+            asked, and asks each one once anyway when every breaker is open (panic mode).
             Calls that refine or shortcut other calls ask each provider once.
         traffic: A call made for a caller: it needs the breaker's permit and its outcome is
             judged by the breaker and the provider's metrics. A health probe is not traffic:

@@ -18,6 +18,7 @@ from flight_agent.providers.failover.attempt import AttemptResult
 from flight_agent.providers.failover.config import FailoverConfig
 from flight_agent.providers.failover.operations import Operation
 from flight_agent.providers.failover.slot import ProviderSlot
+from flight_agent.resilience.breaker import BreakerState
 from flight_agent.resilience.retry_budget import RetryBudget
 
 T = TypeVar("T")
@@ -29,7 +30,8 @@ class RequestState(Generic[T]):
 
     ``calls`` counts attempts that reached a provider (capped by ``max_attempts``);
     ``failures`` counts attempts and skips that leave the answer open (a provider that failed
-    or could not be asked), so "not found" is final only when nothing failed.
+    or could not be asked), so "not found" is final only when nothing failed. ``panic`` is
+    set when every breaker was open as the request began (``enter_panic``).
     """
 
     operation: Operation[T]
@@ -40,6 +42,7 @@ class RequestState(Generic[T]):
     attempts: list[Attempt] = field(default_factory=list, init=False)
     calls: int = field(default=0, init=False)
     failures: int = field(default=0, init=False)
+    panic: bool = field(default=False, init=False)
     _deadline: float | None = field(default=None, init=False)
     _visited: set[str] = field(default_factory=set, init=False)
     _tries: Counter[str] = field(default_factory=Counter, init=False)
@@ -58,20 +61,27 @@ class RequestState(Generic[T]):
         """Attempts that reached ``provider`` in this request."""
         return self._tries[provider]
 
+    def enter_panic(self) -> None:
+        """Every breaker is open: ask each provider whose breaker opened once, in order, with
+        no retries (a breaker an operator forced open still keeps its provider out)."""
+        self.panic = True
+        self.order = [slot for slot in self.order if slot.breaker.state is BreakerState.OPEN]
+
     def next_provider(self) -> tuple[ProviderSlot, bool] | None:
         """The provider to ask next and whether it is a retry; None when the request is done.
 
-        Every provider is asked once, in order. Then, for a persistent operation, a provider
-        whose failure may pass is retried while its retries, the request's attempts and the
-        retry budget allow.
+        Every provider is asked once, in order, while the request's attempts allow; a provider
+        that answers locally costs no upstream call and is asked even when they are spent, so
+        the attempt cap never makes the simulated fallback unreachable. Then, for a persistent
+        operation outside panic mode, a provider whose failure may pass is retried while its
+        retries, the request's attempts and the retry budget allow.
         """
-        if self.calls >= self.config.max_attempts:
-            return None
+        capped = self.calls >= self.config.max_attempts
         for slot in self.order:
-            if slot.name not in self._visited:
+            if slot.name not in self._visited and (not capped or slot.provider.answers_locally):
                 self._visited.add(slot.name)
                 return slot, False
-        if not self.operation.persistent:
+        if capped or self.panic or not self.operation.persistent:
             return None
         for slot in self.order:
             retries_left = self._tries[slot.name] <= self.config.max_retries_per_provider

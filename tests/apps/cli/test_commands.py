@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -58,6 +59,16 @@ def service(
     )
 
 
+def recording(factory: Factory, built: list[EnhancedFlightMonitoringService]) -> Factory:
+    """``factory``, keeping each service it builds in ``built``."""
+
+    def build() -> EnhancedFlightMonitoringService:
+        built.append(factory())
+        return built[-1]
+
+    return build
+
+
 @pytest.fixture
 def use(monkeypatch: pytest.MonkeyPatch) -> Callable[[Factory], None]:
     """Make the CLI build its services with a factory of the test's."""
@@ -79,7 +90,7 @@ def outage(use: Callable[[Factory], None]) -> None:
 
 
 def invoke(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
-    result = CliRunner().invoke(cli.app, list(args), env=env, input=stdin)
+    result = CliRunner().invoke(cli.app, list(args), env=env, input=stdin, prog_name="flight-agent")
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result
@@ -113,16 +124,82 @@ def test_an_invalid_setting_is_one_line_and_exit_2(
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://cache:hunter2@example.com", id="http-scheme"),
+        pytest.param("redis://:hunter2@cache:notaport/0", id="port-not-a-number"),
+        pytest.param("redis://:hunter2", id="password-without-host"),
+    ],
+)
 def test_a_redis_url_that_is_not_redis_is_one_line_and_exit_2(
-    use: Callable[[Factory], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    use: Callable[[Factory], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str
 ) -> None:
-    """The service cannot start; the line says why without repeating the URL (or its password)."""
-    use(default_service)
+    """Refused with the other settings, before any service is built: the line names the setting
+    and the forms it takes, never the URL or its password."""
+    built: list[EnhancedFlightMonitoringService] = []
+    use(recording(default_service, built))
     monkeypatch.chdir(tmp_path)  # no .env
-    monkeypatch.setenv("REDIS_URL", "https://cache:hunter2@example.com")
-    message = one_line_error(invoke("status", "BA117"))
-    assert message.startswith("Cannot start the flight service: ")
-    assert "hunter2" not in message
+    monkeypatch.setenv("REDIS_URL", url)
+    result = invoke("status", "BA117")
+    assert one_line_error(result).startswith(
+        "Invalid setting (environment or .env): redis_url: not a Redis URL; use redis://"
+    )
+    assert "hunter2" not in result.output
+    assert built == []
+
+
+def test_a_dotenv_that_is_not_text_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A binary .env is a setting problem like any other."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes(b"FLIGHT_AGENT_MOCK_SEED=\xff\xfe\n")
+    assert one_line_error(invoke("status", "BA117")) == "Invalid setting: .env is not UTF-8 text"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param([], "Missing command. Try 'flight-agent --help' for help.", id="no-command"),
+        pytest.param(
+            ["departures"],
+            "No such command 'departures'. Try 'flight-agent --help' for help.",
+            id="unknown-command",
+        ),
+        pytest.param(
+            ["status"],
+            "Missing argument 'flights'. Try 'flight-agent status --help' for help.",
+            id="missing-argument",
+        ),
+        pytest.param(
+            ["status", "BA117", "--bogus"],
+            "No such option: --bogus. Try 'flight-agent status --help' for help.",
+            id="unknown-option",
+        ),
+        pytest.param(
+            ["watch", "BA117", "--speed", "0"],
+            "Invalid value for '--speed': Input should be greater than or equal to 1. Try "
+            "'flight-agent watch --help' for help.",
+            id="out-of-range",
+        ),
+        pytest.param(
+            ["mcp", "--transport", "pigeon"],
+            "Invalid value for '--transport': Value error, 'pigeon' is not one of 'stdio', 'http'. "
+            "Try 'flight-agent mcp --help' for help.",
+            id="not-a-choice",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(
+    use: Callable[[Factory], None], args: list[str], message: str
+) -> None:
+    """Click's usage errors keep their exit code (2) but not the usage and the box: one line,
+    saying where help is; no service is built."""
+    built: list[EnhancedFlightMonitoringService] = []
+    use(recording(service, built))
+    assert one_line_error(invoke(*args)) == message
+    assert built == []
 
 
 @pytest.mark.usefixtures("simulated")
@@ -290,9 +367,10 @@ def test_batch_of_arguments_prints_a_table_with_counts() -> None:
 
 @pytest.mark.usefixtures("simulated")
 def test_batch_from_a_file_reads_dates_and_origins(tmp_path: Path) -> None:
-    """Comments and blank lines skipped; per-line date and origin; --date for the rest."""
+    """Comments (whole lines or after a flight) and blank lines skipped; per-line date and
+    origin; --date for the rest."""
     path = tmp_path / "flights.txt"
-    path.write_text(f"# today's departures\nBA117,{DAY}\n\nAA100,,JFK\nZZ9999\n", "utf-8")
+    path.write_text(f"# today's departures\nBA117,{DAY}  # early\n\nAA100,,JFK\nZZ9999\n", "utf-8")
     result = invoke("batch", "--file", str(path), "--date", DAY, "--json")
     assert result.exit_code == 1  # ZZ9999 is unknown
     payload = json.loads(result.stdout)
@@ -550,6 +628,29 @@ def test_watch_with_every_provider_down_exits_3() -> None:
     assert result.exit_code == 3
 
 
+def test_watch_with_redis_down_exits_4_naming_redis(use: Callable[[Factory], None]) -> None:
+    """The watched flights live in Redis: when it cannot be reached the watch ends with exit 4
+    and a line naming the server, not "every provider failed" (3); no password is shown."""
+    with socket.socket() as closed:  # bound, not listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+
+        def unreachable() -> EnhancedFlightMonitoringService:
+            settings = Settings(redis_url=f"redis://:hunter2@127.0.0.1:{port}/0")
+            provider = MockFlightDataProvider("Simulated")
+            return EnhancedFlightMonitoringService(
+                providers=[provider], cache=MemoryCache(), settings=settings
+            )
+
+        use(unreachable)
+        result = invoke("watch", "BA117", "--date", DAY, "--timeout", "5")
+    assert result.exit_code == 4
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"Redis at 127.0.0.1:{port} is unavailable")
+    assert result.stderr.count(f"Redis at 127.0.0.1:{port}") >= 1
+    assert "hunter2" not in result.output
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -562,15 +663,30 @@ def test_mcp_rejects_bad_options(args: list[str]) -> None:
     assert invoke("mcp", *args).exit_code == 2
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def test_mcp_over_http_off_loopback_needs_a_token(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Without FLIGHT_AGENT_MCP_TOKEN it refuses to start, exit 2."""
     monkeypatch.delenv("FLIGHT_AGENT_MCP_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)  # no .env
-    result = invoke("mcp", "--transport", "http", "--host", "0.0.0.0")
+    result = invoke("mcp", "--transport", "http", "--host", "0.0.0.0", "--port", str(free_port()))
     assert result.exit_code == 2
     assert "FLIGHT_AGENT_MCP_TOKEN" in result.stderr
+
+
+def test_mcp_on_a_port_in_use_is_one_line_and_exit_2() -> None:
+    """Another server holds the port: one line naming it, exit 2, before the server starts."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        message = one_line_error(invoke("mcp", "--transport", "http", "--port", str(port)))
+    assert message == f"Cannot serve MCP on 127.0.0.1:{port}: Address already in use"
 
 
 def test_run_is_the_irops_agent_over_the_demo_itinerary() -> None:
