@@ -1,4 +1,5 @@
-"""The eval cases: one JSON object a line in ``dataset.jsonl``.
+"""The eval cases: one JSON object a line, in ``dataset.jsonl`` (the dev split) and
+``heldout.jsonl`` (the held-out split).
 
 A case gives the conversation so far in a simple JSON form, the tool calls the model should
 ask for next (none for a clarifying question or a refusal), how to compare their arguments,
@@ -155,14 +156,21 @@ class EvalCase(BaseModel):
         return [SystemMessage(content=chat_system_prompt(self.now)), *self.conversation()]
 
 
-def load_cases(path: Path | None = None) -> list[EvalCase]:
-    """The cases of ``path`` (the packaged ``dataset.jsonl`` when None); ids are unique.
+Split = Literal["dev", "heldout"]
+SPLITS: dict[Split, str] = {"dev": "dataset.jsonl", "heldout": "heldout.jsonl"}
+"""Each split's file in the package: the dev cases the offline model's rules were built
+against, and the held-out cases kept apart from that work."""
+
+
+def load_cases(path: Path | None = None, *, split: Split = "dev") -> list[EvalCase]:
+    """The cases of ``path``, else of the packaged file of ``split``; ids are unique.
 
     Raises:
+        OSError: The file cannot be read.
         ValueError: A line is not a valid case, or an id repeats.
     """
     if path is None:
-        text = resources.files("evals").joinpath("dataset.jsonl").read_text("utf-8")
+        text = resources.files("evals").joinpath(SPLITS[split]).read_text("utf-8")
     else:
         text = path.read_text("utf-8")
     cases = []

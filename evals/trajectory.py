@@ -4,9 +4,10 @@ For each case marked ``"trajectory": true`` the chat agent (``graphs.build_chat_
 agent that runs, prompt and bounds included) runs the model to its answer against a toolkit over
 the deterministic simulated provider on a clock set to the case's ``now``. agentevals'
 ``superset`` trajectory match then checks that the run made at least the expected tool calls,
-comparing arguments with this package's normalized subset match (``evals.scoring``); the run
-must also end in a text answer, with every tool call succeeding. agentevals comes with the
-``evals`` extra and is imported only when a trajectory is judged.
+each containing the expected arguments by meaning (``evals.scoring.agrees`` in subset mode: IATA
+or ICAO, 'today' or today's date, a batch in any order); the run must also end in a text answer,
+with every tool call succeeding. agentevals comes with the ``evals`` extra and is imported only
+when a trajectory is judged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -23,7 +24,7 @@ from langgraph.graph import MessagesState
 from pydantic import BaseModel
 
 from evals.dataset import EvalCase
-from evals.scoring import Defaults, contains, normalize, tool_defaults
+from evals.scoring import agrees
 from flight_agent.clock import FakeClock
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
@@ -75,13 +76,12 @@ def simulated_toolkit(now: dt.datetime) -> FlightToolkit:
 ArgsMatcher = Callable[[dict[str, Any], dict[str, Any]], bool]
 
 
-def args_matcher(name: str, today: dt.date, defaults: Defaults) -> ArgsMatcher:
-    """agentevals' argument check for tool ``name``: normalized reference args are contained."""
+def args_matcher(name: str, now: dt.datetime) -> ArgsMatcher:
+    """agentevals' argument check for tool ``name`` at ``now``: the run's arguments contain what
+    the reference's state, by meaning."""
 
     def agree(output: dict[str, Any], reference: dict[str, Any]) -> bool:
-        return contains(
-            normalize(name, output, today, defaults), normalize(name, reference, today, defaults)
-        )
+        return agrees(name, reference, output, now, "subset")
 
     return agree
 
@@ -96,14 +96,10 @@ def run_trajectory(case: EvalCase, model: BaseChatModel) -> TrajectoryResult:
         agent = build_chat_agent(model, tools=tools, clock=FakeClock(case.now))
         state: MessagesState = {"messages": given}
         messages: list[BaseMessage] = agent.invoke(state)["messages"]
-    today = case.now.astimezone(dt.UTC).date()
-    defaults = tool_defaults(tools)
     evaluator = create_trajectory_match_evaluator(
         trajectory_match_mode="superset",
         tool_args_match_mode="superset",
-        tool_args_match_overrides={
-            tool.name: args_matcher(tool.name, today, defaults) for tool in tools
-        },
+        tool_args_match_overrides={tool.name: args_matcher(tool.name, case.now) for tool in tools},
     )
     run = messages[len(given) - 1 :]
     judged = evaluator(outputs=run, reference_outputs=_reference(case))
@@ -133,10 +129,3 @@ def _reference(case: EvalCase) -> list[dict[str, Any]]:
         {"role": "user", "content": case.messages[-1].content},
         {"role": "assistant", "content": "", "tool_calls": calls},
     ]
-
-
-def run_trajectories(
-    cases: Sequence[EvalCase], factory: Callable[[dt.datetime], BaseChatModel]
-) -> list[TrajectoryResult]:
-    """The full run of each case."""
-    return [run_trajectory(case, factory(case.now)) for case in cases]

@@ -1,7 +1,9 @@
-"""``python -m evals`` refuses what it cannot run with one line and exit status 2."""
+"""``python -m evals`` refuses what it cannot run, or a model that fails, with one line and exit
+status 2."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib import resources
@@ -10,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from evals import __main__ as command
+from evals import dataset, runner
 from evals.__main__ import main
+from evals.scripted_api import ScriptedChatServer
 
 ONE_CASE = resources.files("evals").joinpath("dataset.jsonl").read_text("utf-8").splitlines()[0]
 """The first case of the dataset, which is also a trajectory case."""
@@ -119,3 +123,56 @@ def test_evals_run_without_agentevals_when_trajectories_are_skipped(tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     assert report.exists()
+
+
+def test_a_missing_split_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every split of ``--split all`` must be readable; the line names the one that is not."""
+    monkeypatch.setitem(dataset.SPLITS, "heldout", "no-such-split.jsonl")
+    line = refusal(capsys, ["--no-trajectory"], tmp_path / "report.json")
+    assert "dataset heldout split" in line
+    assert "No such file" in line
+
+
+def test_a_model_failing_mid_run_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provider error on a case (here a 500) stops the run: the case, the model, what failed
+    and what to check, and no report."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(ONE_CASE + "\n", encoding="utf-8")
+    with ScriptedChatServer([]) as server:
+        model = server.openai_model()
+        monkeypatch.setattr(command, "select_model", lambda name: model)
+        monkeypatch.setattr(runner, "select_model", lambda name: model)
+        argv = ["--model", "acme:model-1", "--dataset", str(cases), "--no-trajectory"]
+        line = refusal(capsys, argv, tmp_path / "report.json")
+    case_id = json.loads(ONE_CASE)["id"]
+    assert line.startswith(f"python -m evals: case {case_id}: Chat model 'acme:model-1' failed (")
+    assert line.endswith(
+        ", HTTP 500): check its API key, the model name and the network, "
+        "or unset FLIGHT_AGENT_MODEL to use the offline model."
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        pytest.param(["--concurrency", "0"], "must be at least 1", id="no-concurrency"),
+        pytest.param(["--split", "test"], "invalid choice: 'test'", id="unknown-split"),
+        pytest.param(
+            ["--split", "dev", "--dataset", "cases.jsonl"],
+            "not allowed with argument --split",
+            id="split-and-dataset",
+        ),
+    ],
+)
+def test_options_that_make_no_sense_are_usage_errors(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bad options stop the run before anything loads, with the usage and exit status 2."""
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert expected in capsys.readouterr().err
