@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flight_agent.irops import PROVISIONAL_CAVEAT
+from flight_agent.models import local_clock
 from tools.formatting import clock_time, flight_line
 from tools.payloads import AlternativesResult, ConnectionResult, DisruptionReport, RightsReport
 
@@ -34,13 +36,30 @@ def disruption_summary(report: DisruptionReport) -> str:
 
 
 def rights_summary(report: RightsReport) -> str:
-    """One line per regime, then the care owed under those that apply."""
-    lines = [f"Journey {report.facts.origin.code}->{report.facts.destination.code}:"]
+    """The journey (and where a diversion took it), one line per regime, whether the verdicts
+    wait for a cancellation to be confirmed, then the care owed under those that apply."""
+    facts = report.facts
+    lines = [f"Journey {facts.origin.code}->{facts.destination.code}:"]
+    if facts.diverted:
+        unknown, where = "not yet known", facts.diverted_to
+        landed = (
+            f" to {where.code}: at the gate there "
+            f"{local_clock(facts.diversion_in, where, unknown=unknown)};"
+            if where is not None
+            else " (the data does not say where);"
+        )
+        lines.append(
+            f"Diverted{landed} at {facts.destination.code}, the booked destination, "
+            f"{local_clock(facts.actual_in, facts.destination, unknown=unknown)}."
+        )
     lines += [f"- {result.summary}" for result in report.results]
+    if any(result.provisional for result in report.results):
+        lines.append(PROVISIONAL_CAVEAT)
     care = {item for result in report.results if result.amount is not None for item in result.care}
     if care:
         lines.append("Care: " + "; ".join(sorted(care)))
     caveats = {caveat for result in report.results for caveat in result.caveats}
+    caveats.discard(PROVISIONAL_CAVEAT)
     if caveats:
         lines.append("Caveat: " + sorted(caveats)[0])
     return "\n".join(lines)

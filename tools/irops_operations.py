@@ -10,6 +10,7 @@ import datetime as dt
 
 from flight_agent.airports import get_airport
 from flight_agent.errors import InvalidFlightQueryError
+from flight_agent.flight_query import FlightQuery
 from flight_agent.irops import (
     Cause,
     assess_connection,
@@ -19,7 +20,7 @@ from flight_agent.irops import (
     predict_departure,
 )
 from flight_agent.services import EnhancedFlightMonitoringService
-from tools.operations import data_age, found, found_all, resolve_day, resolved
+from tools.operations import check_covered, data_age, found, found_all, resolve_day, resolved
 from tools.payloads import AlternativesResult, ConnectionResult, DisruptionReport, RightsReport
 from tools.schemas import (
     CheckConnectionInput,
@@ -61,13 +62,33 @@ async def assess_disruption(
 async def passenger_rights(
     service: EnhancedFlightMonitoringService, args: PassengerRightsInput
 ) -> RightsReport:
-    """Every regime's verdict on the booking, from its legs' records and the stated facts."""
+    """Every regime's verdict on the booking, from its legs' records and the stated facts.
+
+    A leg the monitor watches brings its last snapshot, so a cancellation seen to hold is
+    confirmed; the final arrival is read on the wall clock of the booked destination.
+    """
     legs = await found_all(service, args.flights)
+    previous = [
+        await service.last_snapshot(
+            FlightQuery.parse(ref.flight_number, leg.flight_date, origin=ref.origin)
+        )
+        for ref, leg in zip(args.flights, legs, strict=True)
+    ]
     notice = args.cancellation_notice_days
+    final = args.final_arrival
+    arrival = (
+        dt.datetime.fromisoformat(final).replace(tzinfo=legs[-1].destination.zone or dt.UTC)
+        if final is not None
+        else None
+    )
     facts = journey_facts(
         legs,
         cause=Cause(args.cause),
         notice=None if notice is None else dt.timedelta(days=notice),
+        rebooked_arrival=arrival,
+        now=service.now(),
+        previous=previous,
+        ticket_refunded=args.ticket_refunded,
     )
     return RightsReport(legs=legs, facts=facts, results=list(assess_rights(facts)))
 
@@ -79,9 +100,11 @@ async def alternative_flights(
 
     Raises:
         InvalidFlightQueryError: Unknown airports or a window that ends before it starts.
+        FlightDateOutOfRangeError: No provider answers for the date.
     """
     origin, destination = get_airport(args.origin), get_airport(args.destination)
     day, _ = resolve_day(args.date, origin.code, service.now())
+    check_covered(service, day)
     zone = origin.zone or dt.UTC
     start = dt.datetime.combine(day, dt.time.fromisoformat(args.earliest), zone)
     end = dt.datetime.combine(day, dt.time.fromisoformat(args.latest), zone)

@@ -132,8 +132,13 @@ async def found_all(
     """Every flight's record, fetched together, for a question that needs them all.
 
     Raises:
-        FlightDataError: The error of the first flight (in the order given) without a record.
+        FlightDataError: A flight that cannot be asked for (a bad airport, a date no provider
+            covers), found before any is fetched; else the error of the first flight (in the
+            order given) without a record.
     """
+    for ref in refs:  # every flight must be askable before any is asked
+        query, _ = resolve_query(ref, service.now())
+        check_covered(service, query.flight_date)
     records = []
     for outcome in await gather_outcomes(refs, lambda ref: found(service, ref, batch=True)):
         if isinstance(outcome, FlightDataError):

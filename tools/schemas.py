@@ -8,10 +8,21 @@ airline and airport codes, dates a provider can answer).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, NotRequired
+from typing import Annotated, Literal, NotRequired, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, with_config
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+    with_config,
+)
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict  # pydantic reads typing's TypedDict on 3.12+ only
+
+from flight_agent.airports import find_airport
 
 DESIGNATOR_PATTERN = r"^[A-Za-z0-9]{2,3} ?[0-9]{1,4}[A-Za-z]?$"
 AIRPORT_PATTERN = r"^[A-Za-z]{3,4}$"
@@ -31,6 +42,17 @@ ORIGIN_DESCRIPTION = (
     "Departure airport code, IATA 'LHR' or ICAO 'EGLL'. Only needed to pick one leg of a "
     "multi-leg flight number, or to read 'today' in the origin's time zone."
 )
+
+
+def _not_a_flag(value: object) -> object:
+    """JSON ``true`` is not 1: pydantic would read it as one in a number field."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_not_a_flag)]
+"""A whole number that refuses true and false."""
 
 
 def check_date(value: str | None) -> str | None:
@@ -109,6 +131,7 @@ class ProviderHealthInput(BaseModel):
 
 
 CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+LOCAL_TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]$"
 MAX_LEGS = 6
 
 
@@ -149,12 +172,35 @@ class PassengerRightsInput(BaseModel):
             "outside the airline), else 'unknown'."
         ),
     )
-    cancellation_notice_days: int | None = Field(
+    cancellation_notice_days: Count | None = Field(
         default=None,
         ge=0,
         le=365,
-        description="For a cancellation: how many days before departure the traveller was told.",
+        description=(
+            "For a cancellation the airline told the traveller about: how many days before "
+            "departure (0 on the day). Omit when the airline has not confirmed it."
+        ),
     )
+    final_arrival: str | None = Field(
+        default=None,
+        pattern=LOCAL_TIME_PATTERN,
+        description=(
+            "After a diversion, a missed connection or a re-routing: when the traveller reached "
+            "(or is due to reach) the booked final destination, local time there as "
+            "'YYYY-MM-DD HH:MM', e.g. '2026-11-29 17:40'. Omit if not known."
+        ),
+    )
+    ticket_refunded: bool = Field(
+        default=False,
+        description="True if the ticket was refunded instead of the journey being flown.",
+    )
+
+    @field_validator("final_arrival")
+    @classmethod
+    def _check_final_arrival(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_date(value[:10])
+        return value
 
 
 class FindAlternativeFlightsInput(BaseModel):
@@ -179,6 +225,13 @@ class FindAlternativeFlightsInput(BaseModel):
         description="Latest local departure time at the origin, HH:MM, e.g. '22:00'.",
         pattern=CLOCK_PATTERN,
     )
-    max_results: int = Field(default=5, ge=1, le=20, description="At most this many flights.")
+    max_results: Count = Field(default=5, ge=1, le=20, description="At most this many flights.")
 
     _check_date = field_validator("date")(check_date)
+
+    @model_validator(mode="after")
+    def _two_airports(self) -> Self:
+        same = find_airport(self.origin) or self.origin.upper()
+        if same == (find_airport(self.destination) or self.destination.upper()):
+            raise ValueError("origin and destination are the same airport; name two airports")
+        return self

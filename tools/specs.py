@@ -125,8 +125,9 @@ PASSENGER_RIGHTS = ToolSpec(
     "passenger_rights",
     "What the traveller is owed for a delayed or cancelled booking under EU261, UK261, US DOT "
     "and Canada APPR: compensation amount and currency, care (meals, hotel), refund rights, "
-    "legal basis and caveats. Give every leg of ONE booking in travel order, and the cause if "
-    "the airline stated one. Not legal advice; say so when answering.",
+    "legal basis and caveats. Give every leg of ONE booking in travel order, the cause if the "
+    "airline stated one, the final arrival after a diversion or re-routing, and whether the "
+    "ticket was refunded. Not legal advice; say so when answering.",
     PassengerRightsInput,
     RightsReport,
     irops_operations.passenger_rights,

@@ -52,6 +52,7 @@ from flight_agent.irops.nas_status import (
 )
 from flight_agent.irops.programmes import ProgrammeEffect, programme_effects
 from flight_agent.irops.rights import (
+    PROVISIONAL_CAVEAT,
     Applicability,
     Cause,
     Confidence,
@@ -75,6 +76,7 @@ from flight_agent.irops.trip import (
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "PROVISIONAL_CAVEAT",
     "AircraftClass",
     "AirportProgramme",
     "Applicability",

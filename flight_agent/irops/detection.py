@@ -4,7 +4,8 @@ States (delays, cancellation, diversion, return to gate, tarmac delay, late inbo
 current record alone; changes since the previous snapshot come from the monitor's own differ
 (``flight_agent.irops.changes``), each carried by the state that reports it or by a disruption
 of its own. A first "cancelled" is provisional until it persists (AeroAPI ``cancelled`` can mean
-"no longer tracked"). Everything is pure: the current time is passed in.
+"no longer tracked"; ``flight_agent.irops.cancellation`` decides). Everything is pure: the
+current time is passed in.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ from datetime import datetime, timedelta
 
 from flight_agent.airports import Airport
 from flight_agent.irops.bands import DelayBand, delay_band
+from flight_agent.irops.cancellation import (
+    CANCELLATION_CONFIRMED_AFTER,
+    cancellation_confirmed,
+    cancellation_held,
+)
 from flight_agent.irops.changes import with_changes
 from flight_agent.irops.disruptions import (
     BAND_SEVERITY,
@@ -32,8 +38,6 @@ from flight_agent.models import FlightStatus, FlightStatusData
 
 EARLY_DEPARTURE_TOLERANCE = timedelta(minutes=10)
 """Leaving this much (or more) before schedule is an early departure."""
-CANCELLATION_CONFIRMED_AFTER = timedelta(minutes=10)
-"""A cancellation seen in two snapshots this far apart is confirmed."""
 TARMAC_REPORTED_AFTER = timedelta(hours=1)
 """Tarmac waits shorter than this are ordinary taxiing."""
 TARMAC_CRITICAL_AFTER = timedelta(hours=3)
@@ -167,25 +171,16 @@ def _cancellation(
 ) -> Iterator[Disruption]:
     if not current.cancellation_reported:
         return
-    cancelled = current.status is FlightStatus.CANCELLED
-    held = (
-        current.fetched_at - previous.fetched_at
-        if previous is not None and previous.status is FlightStatus.CANCELLED
-        else None
-    )
-    provisional = (
-        current.cancellation_uncertain
-        or not cancelled
-        or held is None
-        or held < CANCELLATION_CONFIRMED_AFTER
-    )
+    held = cancellation_held(current, previous)
+    confirmed = cancellation_confirmed(current, previous)
     yield Disruption(
         kind=DisruptionKind.CANCELLATION,
-        severity=Severity.HIGH if provisional else Severity.CRITICAL,
-        provisional=provisional,
+        severity=Severity.CRITICAL if confirmed else Severity.HIGH,
+        provisional=not confirmed,
         evidence={
             "status": current.status.value,
             "cancellation_uncertain": current.cancellation_uncertain,
+            "confirmed": confirmed,
             "status_text": current.status_text,
             "fetched_at": current.fetched_at,
             "previous_status": previous.status.value if previous else None,
@@ -193,10 +188,22 @@ def _cancellation(
         },
         explanation=(
             f"Cancelled: reported so for {duration_text(held)}."
-            if held is not None and not provisional
-            else "Reported cancelled, not yet confirmed (a provider may only have stopped "
-            "tracking it): check with the airline before rebooking."
+            if confirmed and held is not None
+            else f"Reported cancelled, not yet confirmed ({_unconfirmed(current, held)}): "
+            "check with the airline before rebooking."
         ),
+    )
+
+
+def _unconfirmed(current: FlightStatusData, held: timedelta | None) -> str:
+    """Why a reported cancellation is not yet confirmed, in the words of its evidence."""
+    if current.cancellation_uncertain or current.status is not FlightStatus.CANCELLED:
+        return f"{current.source} itself reports it as possible, not certain"
+    if held is None:
+        return "one report only, and a provider may only have stopped tracking it"
+    return (
+        f"reported for {duration_text(held)}, confirmed once it holds "
+        f"{duration_text(CANCELLATION_CONFIRMED_AFTER)}"
     )
 
 

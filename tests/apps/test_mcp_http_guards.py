@@ -7,6 +7,7 @@ in the test's own event loop, with limits small enough to reach quickly.
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -129,6 +130,76 @@ async def test_a_number_that_is_not_finite_is_400_saying_so(number: str) -> None
     assert error_message(response) == (
         f"Parse error: the number {number} is not finite; send numbers a double can hold"
     )
+
+
+@pytest.mark.parametrize(
+    ("request_id", "named"),
+    [
+        ('{"$where": "1"}', '{"$where": "1"}'),
+        ("[1]", "[1]"),
+        ("true", "true"),
+        ("null", "null"),
+        ("1.5", "1.5"),
+    ],
+)
+async def test_an_id_neither_string_nor_integer_is_400_saying_so(
+    request_id: str, named: str
+) -> None:
+    """MCP ids are strings or integers; the SDK took any other for a notification (202, no
+    body), so the caller never heard back."""
+    body = tool_call('{"flights": []}').replace(b'"id": 1', f'"id": {request_id}'.encode())
+    async with serving(HttpLimits()) as url, client() as http:
+        response = await http.post(url, content=body, headers=JSON_HEADERS)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32600
+    assert error_message(response) == (
+        f"Invalid Request: the id must be a string or an integer, not {named}"
+    )
+
+
+async def test_a_tool_name_past_64_characters_is_unknown_without_its_echo(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The name is cut to 40 characters in the answer and never logged; one of 64 characters
+    still gets the SDK's own answer."""
+    async with serving(HttpLimits()) as url, client() as http:
+        long = await http.post(url, content=tool_call("{}", "x" * 10_000), headers=JSON_HEADERS)
+        bound = await http.post(url, content=tool_call("{}", "y" * 64), headers=JSON_HEADERS)
+    assert long.status_code == 200
+    assert long.json()["id"] == 1
+    assert error_message(long) == (
+        f"Unknown tool: {'x' * 37}... (10000 characters; tool names have at most 64)"
+    )
+    assert "x" * 41 not in caplog.text
+    assert bound.json()["result"]["content"][0]["text"] == f"Unknown tool: {'y' * 64}"
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (
+            b'{"jsonrpc": "2.0", "id": 7, "method": "flights/exfiltrate", "params": {}}',
+            'no method "flights/exfiltrate"',
+        ),
+        (tool_call('["BA117"]'), "params.arguments: Input should be a valid dictionary"),
+        (
+            b'{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"arguments": {}}}',
+            "params.name: Field required",
+        ),
+    ],
+)
+async def test_a_request_the_sdk_cannot_take_gets_its_first_problem_in_one_line(
+    body: bytes, problem: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The SDK's error (invalid params, the request's id) says what is wrong, and nothing is
+    logged: the SDK logged the problems of every request type it knows, about 200 lines."""
+    async with serving(HttpLimits()) as url, client() as http:
+        response = await http.post(url, content=body, headers=JSON_HEADERS)
+    assert response.status_code == 200
+    assert response.json()["error"]["code"] == -32602
+    assert response.json()["id"] == json.loads(body)["id"]
+    assert error_message(response) == f"Invalid request parameters: {problem}"
+    assert "Failed to validate" not in caplog.text
 
 
 async def chunks(body: bytes) -> AsyncIterator[bytes]:

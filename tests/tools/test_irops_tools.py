@@ -112,6 +112,40 @@ def test_a_reversed_window_is_an_error_that_says_how_to_fix_it(toolkit: FlightTo
     assert "earliest before latest" in message.content
 
 
+@pytest.mark.parametrize(
+    ("origin", "destination", "day"),
+    [
+        pytest.param("LHR", "JFK", "9999-12-31", id="last-date"),
+        pytest.param("JFK", "LHR", "9999-12-31", id="last-date-west-of-utc"),
+        pytest.param("SYD", "LHR", "0001-01-01", id="first-date-east-of-utc"),
+        pytest.param("LHR", "JFK", "2100-01-01", id="far-future"),
+    ],
+)
+def test_alternatives_on_a_date_no_provider_answers_are_refused_before_any_call(
+    toolkit: FlightToolkit,
+    mock: MockFlightDataProvider,
+    origin: str,
+    destination: str,
+    day: str,
+) -> None:
+    """The date is refused as get_flight_status refuses it: date_out_of_range, the dates the
+    providers cover, and the hint to ask inside them; no provider call, no OverflowError."""
+    message = invoke(
+        toolkit,
+        "find_alternative_flights",
+        {"origin": origin, "destination": destination, "date": day},
+    )
+    status = invoke(toolkit, "get_flight_status", {"flight_number": "BA117", "date": day})
+    assert message.status == status.status == "error"
+    assert message.content == status.content
+    assert message.content.startswith(
+        "date_out_of_range: no provider answers for that date; together they cover 2026-10-29 "
+        "to 2027-10-24."
+    )
+    assert message.content.endswith("Ask for a date inside the range the message gives.")
+    assert mock.calls == 0
+
+
 def test_a_rights_question_needs_at_least_one_leg(toolkit: FlightToolkit) -> None:
     """An empty itinerary is refused by the schema."""
     tool = next(t for t in toolkit.get_tools() if t.name == "passenger_rights")

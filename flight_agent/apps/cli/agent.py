@@ -27,7 +27,7 @@ from flight_agent.services import EnhancedFlightMonitoringService
 from tools import operations
 from tools.errors import explain_invalid
 from tools.payloads import BatchStatusResult
-from tools.schemas import MAX_LEGS, BatchStatusInput, FlightRef
+from tools.schemas import MAX_LEGS, BatchStatusInput, Count, FlightRef
 
 
 class ItineraryFile(BaseModel):
@@ -37,7 +37,7 @@ class ItineraryFile(BaseModel):
 
     itinerary: list[FlightRef] = Field(min_length=1, max_length=MAX_LEGS)
     cause: Literal["unknown", "carrier", "carrier_safety", "extraordinary"] = "unknown"
-    cancellation_notice_days: int | None = Field(default=None, ge=0, le=365)
+    cancellation_notice_days: Count | None = Field(default=None, ge=0, le=365)
 
 
 class AssessResult(BaseModel):
@@ -146,7 +146,7 @@ def show_assessment(result: AssessResult, as_json: bool) -> int:
     for item in result.statuses.items:
         if item.flight is None:
             name = item.query.flight_number if item.query else f"leg {item.index + 1}"
-            console.print(f"[red]{escape(f'{name}: {item.error}')}[/red]")
+            console.print(f"[red]{escape(f'{name}: {item.error}')}[/red]", soft_wrap=True)
     found = result.assessment
     table = Table(title="Disruptions")
     for column in ("flight", "kind", "severity", "explanation"):

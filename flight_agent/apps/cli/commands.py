@@ -246,7 +246,7 @@ def batch(
     else:
         console.print(render.batch_table(result))
         for line in render.failure_lines(result):
-            console.print(line)
+            console.print(line, soft_wrap=True)  # one line a script can grep, at any width
     raise typer.Exit(exit_code(item.error_kind for item in result.items if item.error_kind))
 
 

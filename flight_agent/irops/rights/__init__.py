@@ -1,7 +1,8 @@
 """Passenger rights computable from flight data: EU261, UK261, US DOT refunds, Canada APPR.
 
 Each regime is a pure function of ``ItineraryFacts`` returning a ``RightsResult``; rules are
-dated editions in a ``RuleBook`` chosen by flight date.
+dated editions in a ``RuleBook`` chosen by flight date. A result resting on a cancellation not
+yet confirmed is ``provisional`` and says so (``PROVISIONAL_CAVEAT``).
 """
 
 from flight_agent.irops.rights.assess import assess_rights
@@ -12,6 +13,7 @@ from flight_agent.irops.rights.canada_appr import (
     canada_appr,
 )
 from flight_agent.irops.rights.common import (
+    PROVISIONAL_CAVEAT,
     Applicability,
     Confidence,
     Regime,
@@ -36,6 +38,7 @@ __all__ = [
     "DOT_REFUND_BOOK",
     "DOT_TARMAC_BOOK",
     "EU261_BOOK",
+    "PROVISIONAL_CAVEAT",
     "UK261_BOOK",
     "Applicability",
     "ApprRules",

@@ -3,7 +3,8 @@
 Compensation (s.19) is owed for a delay or cancellation within the carrier's control and not
 required for safety, by arrival delay at the destination on the original ticket: large carrier
 CAD 400 / 700 / 1,000 for 3 h / 6 h / 9 h, small carrier CAD 125 / 250 / 500; a ticket refunded
-instead earns the first tier. Outside the carrier's control (s.10) or for safety (s.11): none.
+instead of travel (s.17(2)), for a cancellation or a delay of 3 h or more, earns the first tier.
+Outside the carrier's control (s.10) or for safety (s.11): none.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from flight_agent.irops.rights.common import (
     RightsResult,
     RuleBook,
     TarmacRule,
+    diversion_reason,
     outside_zone,
+    provisional_if_unconfirmed,
     tier_amount,
     unanswerable,
     zone_ends,
@@ -39,8 +42,8 @@ class ApprRules:
         tiers: Per carrier size, ``(minimum arrival delay in minutes, CAD)`` pairs.
         notice: A cancellation told at least this long before departure earns nothing.
         care_after: Departure delay from which food, drink and communication are owed (s.14).
-        refund_tier_minutes: A cancelled ticket refunded instead earns the tier of this delay
-            (s.19(2)).
+        refund_tier_minutes: A ticket refunded instead of travel earns the tier of this delay
+            (s.19(2)); a delay must reach it for the refund to be one APPR gives (s.17(2)).
     """
 
     edition: str
@@ -98,6 +101,8 @@ def _delay_minutes(facts: ItineraryFacts, rules: ApprRules) -> tuple[int | None,
     )
     if facts.cancelled and notice is not None and notice >= rules.notice:
         return 0, "cancelled, told at least 14 days before"
+    if facts.ticket_refunded:
+        return _refunded_minutes(facts, rules)
     if facts.cancelled and facts.reroute_in and facts.scheduled_in:
         late = facts.reroute_in - facts.scheduled_in
         return whole_minutes(late), f"cancelled, the new booking arrives {duration_text(late)} late"
@@ -107,9 +112,34 @@ def _delay_minutes(facts: ItineraryFacts, rules: ApprRules) -> tuple[int | None,
             "cancelled, no new booking known: the refund tier (s.19(2))",
         )
     arrival = facts.arrival_delay
+    diverted = diversion_reason(facts, depends="compensation")
     if arrival is None:
-        return None, "gate arrival at the destination unknown"
-    return whole_minutes(arrival), f"arrived {duration_text(arrival)} late"
+        return None, diverted or "gate arrival at the destination unknown"
+    arrived = f"arrived {duration_text(arrival)} late"
+    return whole_minutes(arrival), arrived if diverted is None else f"{diverted}: {arrived}"
+
+
+def _refunded_minutes(facts: ItineraryFacts, rules: ApprRules) -> tuple[int | None, str]:
+    """The delay tier of a ticket refunded instead of travel: the refund tier once the
+    cancellation or a delay of the flight of ``refund_tier_minutes`` gave the right to it."""
+    tier = duration_text(timedelta(minutes=rules.refund_tier_minutes))
+    refunded = "ticket refunded instead of travel"
+    if facts.cancelled:
+        return rules.refund_tier_minutes, f"cancelled, {refunded}: the refund tier (s.19(2))"
+    delays = [d for d in (facts.departure_delay, facts.arrival_delay) if d is not None]
+    if not delays:
+        return None, f"{refunded}, the flight's delay unknown: the refund tier if it reached {tier}"
+    late = max(delays)
+    if late >= timedelta(minutes=rules.refund_tier_minutes):
+        return (
+            rules.refund_tier_minutes,
+            f"{refunded} after a delay of {duration_text(late)}: the refund tier (s.19(2))",
+        )
+    return whole_minutes(late), (
+        f"{refunded} after a delay of {duration_text(late)}: the refund tier is for refunds "
+        f"after {tier} or more (s.17(2)), and the rules applied here say nothing of a refund "
+        "for a shorter delay"
+    )
 
 
 def canada_appr(facts: ItineraryFacts, *, book: RuleBook[ApprRules] = APPR_BOOK) -> RightsResult:
@@ -120,8 +150,10 @@ def canada_appr(facts: ItineraryFacts, *, book: RuleBook[ApprRules] = APPR_BOOK)
         book: The dated editions to choose from by flight date.
 
     Returns:
-        Applicability and why, compensation in CAD by carrier size and arrival delay, care and
-        refund rights, legal basis, caveats (the within-control condition) and confidence.
+        Applicability and why, compensation in CAD by carrier size and arrival delay (the refund
+        tier for a ticket refunded instead of travel), care and refund rights, legal basis,
+        caveats (the within-control condition) and confidence; ``provisional`` when it rests on
+        a cancellation not yet confirmed.
     """
     rules = book.on(facts.flight_date)
     if rules is None:
@@ -160,8 +192,14 @@ def canada_appr(facts: ItineraryFacts, *, book: RuleBook[ApprRules] = APPR_BOOK)
         reasons.append(f"carrier size unknown for {facts.operating_carrier or 'the carrier'}")
         confidence = Confidence.LOW
     else:
-        amount = tier_amount(rules.tiers[size], delay)
-        reasons.append(f"{size} carrier: CAD {amount}")
+        tiers = rules.tiers[size]
+        amount = tier_amount(tiers, delay)
+        first = duration_text(timedelta(minutes=min(minimum for minimum, _ in tiers)))
+        reasons.append(
+            f"{size} carrier: CAD {amount}"
+            if amount
+            else f"{size} carrier: no compensation under {first} late"
+        )
         if amount and facts.cause is Cause.UNKNOWN:
             caveats.append(
                 "Owed only if the disruption was within the carrier's control and not required "
@@ -179,12 +217,15 @@ def canada_appr(facts: ItineraryFacts, *, book: RuleBook[ApprRules] = APPR_BOOK)
             "hotel and transport if an overnight wait is needed",
         )
         basis.append("SOR/2019-150 s.14")
-    refund = (
-        ("rebooking, or a refund if the new booking does not meet the passenger's needs (s.17)",)
-        if facts.cancelled or (delay is not None and delay >= 180)
-        else ()
-    )
-    return RightsResult(
+    if facts.ticket_refunded:
+        refund: tuple[str, ...] = ("ticket refunded (s.17(2)): rebooking is no longer owed",)
+    elif facts.cancelled or (delay is not None and delay >= rules.refund_tier_minutes):
+        refund = (
+            "rebooking, or a refund if the new booking does not meet the passenger's needs (s.17)",
+        )
+    else:
+        refund = ()
+    result = RightsResult(
         regime=Regime.CANADA_APPR,
         rules=rules.edition,
         applicability=Applicability.APPLIES,
@@ -196,5 +237,6 @@ def canada_appr(facts: ItineraryFacts, *, book: RuleBook[ApprRules] = APPR_BOOK)
         legal_basis=tuple(basis),
         caveats=(*caveats, "Claim within one year of the flight."),
         confidence=confidence,
-        arrival_delay_minutes=delay if not facts.cancelled else None,
+        arrival_delay_minutes=delay if not (facts.cancelled or facts.ticket_refunded) else None,
     )
+    return provisional_if_unconfirmed(result, facts)

@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from flight_agent.irops.countries import CountryGroup, in_groups
+from flight_agent.irops.formatting import local_clock
 from flight_agent.irops.rights.facts import ItineraryFacts
 
 R = TypeVar("R")
@@ -96,7 +97,8 @@ class RightsResult(BaseModel):
 
     ``amount`` is the compensation owed under the rules (0 when none, None when the facts do not
     allow an answer; ``reasons`` then says what is missing). ``reduced_amount`` is what the
-    carrier may pay instead where a reduction may apply.
+    carrier may pay instead where a reduction may apply. ``provisional`` marks a result resting
+    on a cancellation not yet confirmed: it is not final until the airline confirms it.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -117,20 +119,97 @@ class RightsResult(BaseModel):
     arrival_delay_minutes: int | None = Field(
         default=None, description="Gate arrival delay at the final destination used"
     )
+    provisional: bool = Field(
+        default=False,
+        description="Rests on a cancellation not yet confirmed: not final until it is",
+    )
 
     @property
     def summary(self) -> str:
-        """One line: regime, outcome and amount."""
+        """One line: regime and what is owed: the amount, or for no compensation the refund
+        owed instead (else why none); marked when provisional."""
         if self.applicability is not Applicability.APPLIES:
             return f"{self.regime}: {self.applicability.replace('_', ' ')} ({self.reasons[0]})"
         if self.amount is None:
-            return f"{self.regime}: amount unknown ({self.reasons[-1]})"
-        reduced = (
-            f" (the carrier may reduce it to {self.currency} {self.reduced_amount})"
-            if self.reduced_amount is not None
-            else ""
+            owed = f"amount unknown ({self.reasons[-1]})"
+        elif self.amount == 0:
+            owed = (
+                f"no compensation; {self.refund[0]}"
+                if self.refund
+                else f"{self.currency} 0 ({self.reasons[-1]})"
+            )
+        elif self.reduced_amount is not None:
+            owed = (
+                f"{self.currency} {self.amount} "
+                f"(the carrier may reduce it to {self.currency} {self.reduced_amount})"
+            )
+        else:
+            owed = f"{self.currency} {self.amount}"
+        mark = " (provisional: the cancellation is not yet confirmed)" if self.provisional else ""
+        return f"{self.regime}: {owed}{mark}"
+
+
+PROVISIONAL_CAVEAT = (
+    "Cancellation not yet confirmed: a provider's report may only mean it stopped tracking the "
+    "flight, and airlines reinstate flights; these rights become firm once the airline "
+    "confirms the cancellation."
+)
+"""The caveat of every result resting on a provisional cancellation."""
+
+
+def provisional_if_unconfirmed(result: RightsResult, facts: ItineraryFacts) -> RightsResult:
+    """A regime's result, marked when the cancellation it rests on is not yet confirmed.
+
+    A result covering a journey whose cancellation is not yet confirmed is ``provisional``,
+    carries ``PROVISIONAL_CAVEAT`` first and is at most of medium confidence; any other result
+    is returned as it is.
+
+    Args:
+        result: The regime's result.
+        facts: The journey it judged.
+    """
+    if not (
+        facts.cancelled
+        and facts.cancellation_provisional
+        and result.applicability is Applicability.APPLIES
+    ):
+        return result
+    return result.model_copy(
+        update={
+            "provisional": True,
+            "caveats": (PROVISIONAL_CAVEAT, *result.caveats),
+            "confidence": lowest(result.confidence, Confidence.MEDIUM),
+        }
+    )
+
+
+def diversion_reason(facts: ItineraryFacts, *, depends: str) -> str | None:
+    """What a diversion means for a verdict, or None when the journey was not diverted.
+
+    Where the flight landed and when; then either the arrival at the booked destination the
+    verdict is judged on, or, while that is unknown, that ``depends`` on it.
+
+    Args:
+        facts: The journey.
+        depends: What waits for the final arrival, e.g. ``"compensation"``.
+    """
+    if not facts.diverted:
+        return None
+    where, booked = facts.diverted_to, facts.destination
+    if where is None:
+        diverted = "diverted (the data does not say where)"
+    else:
+        landed = local_clock(facts.diversion_in, where, unknown="time not yet known")
+        diverted = f"diverted to {where.code}, at the gate there {landed}"
+    if facts.actual_in is None:
+        return (
+            f"{diverted}: {depends} depends on when the passenger reaches {booked.code}, the "
+            "booked destination, not yet known"
         )
-        return f"{self.regime}: {self.currency} {self.amount}{reduced}"
+    return (
+        f"{diverted}; judged on the arrival at {booked.code}, the booked destination, "
+        f"{local_clock(facts.actual_in, booked)}"
+    )
 
 
 def unanswerable(

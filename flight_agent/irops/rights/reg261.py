@@ -5,7 +5,8 @@ Both regimes use the same articles with different amounts, currencies and scope,
 Art. 3(1) tests of ``reg261_scope``). Calling it assesses a journey, and this module does the
 rest: compensation by great-circle distance band (Art. 7(1), 7(4)), the 3-hour arrival rule for
 delays (Sturgeon C-402/07 para. 61), the 50 % reduction (Art. 7(2), Sturgeon para. 63),
-cancellation notice bands (Art. 5(1)(c)) and care (Arts. 6, 8, 9).
+cancellation notice bands (Art. 5(1)(c)) and care (Arts. 6, 8, 9). A refunded ticket is the
+reimbursement of Art. 8(1)(a): it replaces re-routing and leaves compensation as it is.
 
 The 50 % reduction applies while the arrival is later by *less than* the band's limit (2/3/4 h):
 a long-haul flight 3 h 59 late may be reduced, one 4 h 00 late may not (Sturgeon para. 63).
@@ -26,7 +27,9 @@ from flight_agent.irops.rights.common import (
     Regime,
     RightsResult,
     RuleBook,
+    diversion_reason,
     lowest,
+    provisional_if_unconfirmed,
     unanswerable,
 )
 from flight_agent.irops.rights.facts import Cause, ItineraryFacts
@@ -38,6 +41,9 @@ _CARE = (
     "two telephone calls, e-mails or messages",
 )
 _HOTEL = "hotel accommodation and transport to it"
+_REIMBURSED = (
+    "ticket reimbursed (Art. 8(1)(a)): re-routing is no longer owed, compensation is unaffected"
+)
 
 
 class DistanceBand(StrEnum):
@@ -144,12 +150,16 @@ def _delay(facts: ItineraryFacts, rules: Reg261Rules, band: DistanceBand) -> _Ou
         if departure >= timedelta(minutes=rules.refund_after_minutes):
             outcome.refund.append("reimbursement of the ticket within 7 days, and a return flight")
             outcome.basis.append(f"{art} 6(1)(iii), Art. 8(1)(a)")
+    diverted = diversion_reason(facts, depends="compensation")
+    if diverted is not None:
+        outcome.reasons.append(diverted)
     arrival = facts.arrival_delay
     if arrival is None:
-        outcome.reasons.append(
-            "gate arrival at the final destination unknown (a runway landing time is not the "
-            "arrival: Germanwings C-452/13)"
-        )
+        if diverted is None:
+            outcome.reasons.append(
+                "gate arrival at the final destination unknown (a runway landing time is not "
+                "the arrival: Germanwings C-452/13)"
+            )
         return outcome
     threshold = timedelta(minutes=rules.delay_minutes[i])
     if arrival < threshold:
@@ -213,11 +223,10 @@ def _cancellation(facts: ItineraryFacts, rules: Reg261Rules, band: DistanceBand)
         return outcome
     outcome.amount = rules.amounts[i]
     outcome.reduced = _halved_if(late, outcome.amount, rules.reduction_limit_minutes[i])
-    rerouting = (
-        f"re-routing arrives {duration_text(late)} later"
-        if late is not None
-        else "no re-routing known"
-    )
+    if late is not None:
+        rerouting = f"re-routing arrives {duration_text(late)} later"
+    else:
+        rerouting = "refunded, not re-routed" if facts.ticket_refunded else "no re-routing known"
     outcome.reasons.append(
         f"cancelled, {told}, {rerouting}: Art. 5(1)(c)({point}) not met, "
         f"{rules.currency} {outcome.amount} (Art. 7(1)({band}))"
@@ -260,7 +269,8 @@ def assess_reg261(
         scope: The regime's scope decision for the journey.
 
     Returns:
-        The result; unknown amounts name the missing fact in ``reasons``.
+        The result; unknown amounts name the missing fact in ``reasons``; ``provisional`` when
+        it rests on a cancellation not yet confirmed.
     """
     if scope.applicability is not Applicability.APPLIES:
         return unanswerable(
@@ -281,8 +291,11 @@ def assess_reg261(
         confidence = lowest(confidence, cause_confidence)
     if facts.arrival_is_estimate:
         outcome.caveats.append("The arrival time is an estimate; the result may change.")
+    if facts.ticket_refunded:
+        outcome.refund = [_REIMBURSED]
+        outcome.basis.append(f"{rules.name} Art. 8(1)(a)")
     arrival = facts.arrival_delay
-    return RightsResult(
+    result = RightsResult(
         regime=regime,
         rules=rules.edition,
         applicability=Applicability.APPLIES,
@@ -306,6 +319,7 @@ def assess_reg261(
         distance_km=round(distance, 1) if distance is not None else None,
         arrival_delay_minutes=whole_minutes(arrival) if arrival is not None else None,
     )
+    return provisional_if_unconfirmed(result, facts)
 
 
 @dataclass(frozen=True)

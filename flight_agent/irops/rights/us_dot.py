@@ -3,7 +3,8 @@
 There is no cash compensation for delays in the US. A flight to, from or within the US that is
 cancelled or significantly changed gives an automatic refund when the passenger is not offered,
 or declines, alternatives: 49 U.S.C. 42305 (FAA Reauthorization Act 2024) and 14 CFR Part 260
-(89 FR 32760, conformed by 89 FR 65534), core provisions in force from 28 October 2024.
+(89 FR 32760, conformed by 89 FR 65534), core provisions in force from 28 October 2024. A ticket
+already refunded meets the refund right: nothing further is owed under the rule.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from flight_agent.irops.rights.common import (
     RightsResult,
     RuleBook,
     TarmacRule,
+    diversion_reason,
     outside_zone,
+    provisional_if_unconfirmed,
     unanswerable,
     zone_ends,
 )
@@ -91,7 +94,8 @@ def _changes(facts: ItineraryFacts) -> list[tuple[str, timedelta]]:
 def _significant_reasons(
     facts: ItineraryFacts, rules: DotRefundRules, *, domestic: bool
 ) -> list[str] | None:
-    """Why the flight counts as cancelled or significantly changed; None when unknown."""
+    """Why the flight counts as cancelled or significantly changed; None when unknown (no
+    time known, or a diversion's arrival at the booked destination not yet known)."""
     reasons = [
         reason
         for flag, reason in (
@@ -108,7 +112,8 @@ def _significant_reasons(
         for what, change in changes
         if rules.is_significant(change, domestic=domestic)
     ]
-    if not reasons and not changes:
+    diverted_unknown = facts.diverted and facts.actual_in is None
+    if not reasons and (not changes or diverted_unknown):
         return None
     return reasons
 
@@ -125,7 +130,8 @@ def us_dot_refund(
 
     Returns:
         The result: never cash compensation (amount 0 USD); ``refund`` holds the automatic
-        refund right when the flight was cancelled or significantly changed.
+        refund right when the flight was cancelled or significantly changed and the ticket is
+        not yet refunded; ``provisional`` when it rests on a cancellation not yet confirmed.
     """
     rules = book.on(facts.flight_date)
     if rules is None:
@@ -152,28 +158,35 @@ def us_dot_refund(
         f"a change of {threshold} is significant"
     )
     significant = _significant_reasons(facts, rules, domestic=domestic)
+    diverted = diversion_reason(facts, depends="whether a refund is due")
+    reasons = [scope] if diverted is None else [scope, diverted]
     refund: tuple[str, ...] = ()
     confidence = Confidence.MEDIUM if facts.arrival_is_estimate else Confidence.HIGH
-    if significant is None:
-        outcome = "schedule change unknown: whether a refund is due cannot be judged"
+    if facts.ticket_refunded:
+        reasons.append("the ticket was refunded: the refund right is met, nothing further is owed")
+    elif significant is None:
+        if diverted is None:
+            reasons.append("schedule change unknown: whether a refund is due cannot be judged")
         confidence = Confidence.LOW
     elif not significant:
-        outcome = "not cancelled or significantly changed: no refund right"
+        reasons.append("not cancelled or significantly changed: no refund right")
     elif facts.accepted_alternative:
-        outcome = f"{', '.join(significant)}, but the passenger accepted an alternative: no refund"
+        reasons.append(
+            f"{', '.join(significant)}, but the passenger accepted an alternative: no refund"
+        )
     else:
-        outcome = f"{', '.join(significant)}: automatic refund if alternatives are declined"
+        reasons.append(f"{', '.join(significant)}: automatic refund if alternatives are declined")
         refund = (
             f"automatic refund of the ticket and unused extras within {rules.card_business_days} "
             f"business days (card) or {rules.other_calendar_days} calendar days (other payment), "
             "if the passenger is not offered or declines alternatives",
         )
     arrival = facts.arrival_delay
-    return RightsResult(
+    result = RightsResult(
         regime=Regime.US_DOT,
         rules=rules.edition,
         applicability=Applicability.APPLIES,
-        reasons=(scope, outcome),
+        reasons=tuple(reasons),
         currency="USD",
         amount=0,
         refund=refund,
@@ -186,3 +199,4 @@ def us_dot_refund(
         confidence=confidence,
         arrival_delay_minutes=whole_minutes(arrival) if arrival is not None else None,
     )
+    return provisional_if_unconfirmed(result, facts)
