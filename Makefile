@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format bench smoke lock clean
+.PHONY: run test check lint format bench smoke lock clean airlines
 
 # Development installs take the pins of constraints.txt (make lock refreshes them).
 $(STAMP): pyproject.toml constraints.txt
@@ -40,6 +40,10 @@ smoke: $(STAMP)
 # Re-resolve every extra from the package index and pin the result in constraints.txt.
 lock:
 	PYTHON=$(PYTHON) .ci/lock
+
+# Rebuild flight_agent/data/airlines_all.csv from data-sources/openflights (needs the dev extra).
+airlines: $(STAMP)
+	$(BIN)/python scripts/build_airlines.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -9,6 +9,7 @@ IROPS graph's rules-engine briefing into an explanation for the traveller.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from flight_agent.airports import Airport
 from flight_agent.irops import ConnectionRisk
 from flight_agent.irops.formatting import delay_text
 from flight_agent.models import FlightStatus, FlightStatusData
-from graphs.offline.intents import strip_instructions
+from graphs.offline.scope import strip_instructions
 from tools.errors import HINTS
 from tools.formatting import clock_time, flight_line
 from tools.payloads import (
@@ -244,19 +245,43 @@ def _error(text: str) -> str:
     if kind not in ERROR_ADVICE:
         # ToolNode's own errors (bad arguments, unknown tool) end with advice for the model.
         said = " ".join(text.replace("Please fix your mistakes.", "").split())
-        return f"The lookup failed: {strip_instructions(said)[0].strip()[:MAX_ERROR_CHARS]}"
-    detail = strip_instructions(detail.replace(HINTS[kind], ""))[0].strip().rstrip(".")
+        return f"The lookup failed: {_facts(said)[0][:MAX_ERROR_CHARS]}"
+    detail = _facts(detail.replace(HINTS[kind], ""))[0].rstrip(".")
     return f"I couldn't get that: {detail}. {ERROR_ADVICE[kind]}"
+
+
+ADDRESSED = re.compile(
+    r"\b(?:must|should|tell (?:the )?(?:user|passenger|traveller|customer)s?|assistants?|important"
+    r"|note to|urgent|attention|click|visit|contact|rebook at)\b|www\.|https?://"
+    r"|\b[\w-]+\.(?:com|net|org|example|io|info)\b",
+    re.I,
+)
+"""Sentences of a tool's text that address the reader instead of reporting data."""
+SHOUTED = re.compile(r"\b[A-Z]{3,}\s+[A-Z]{3,}\s+[A-Z]{3,}\b")
+"""Three words in capitals in a row: a tool's data never shouts."""
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _facts(text: str) -> tuple[str, bool]:
+    """``text`` without sentences that instruct or address the reader, and whether any were."""
+    clean, found = strip_instructions(text)
+    kept = []
+    for sentence in _SENTENCE.split(clean):
+        if ADDRESSED.search(sentence) or SHOUTED.search(sentence):
+            found = True
+        elif sentence.strip():
+            kept.append(sentence.strip())
+    return " ".join(kept), found
 
 
 def _quoted(message: ToolMessage) -> str:
     kept = []
     left_out = False
     for line in message.text.splitlines():
-        clean, found = strip_instructions(line)
+        clean, found = _facts(line)
         left_out = left_out or found
-        if clean.strip():
-            kept.append(clean.strip())
+        if clean:
+            kept.append(clean)
     name = message.name or "the tool"
     lines = [f"Here is what {name} returned:", *kept[:MAX_QUOTED_LINES]]
     if left_out:

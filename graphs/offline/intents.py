@@ -1,16 +1,17 @@
 """What a traveller's message asks, read by rules: the offline model's understanding.
 
-``read_request`` extracts only well-formed data (flight designators of known airlines,
-airport codes, dates, clock times, provider names) and matches keywords for the intent. Text
-that tries to instruct the assistant ("ignore previous instructions", "SYSTEM:", a tool's
-name) is cut out of its clause before anything is read, so it cannot steer the model.
+``read_request`` extracts only well-formed data (flights by designator, 'BA117', 'ba 117',
+'DLH400', or by airline name, 'United 901'; airports by code, city or name; dates; clock
+times; provider names) and matches keywords for the intent. Text that tries to instruct the
+assistant ("ignore previous instructions", "SYSTEM:", a tool's name, a pasted "[tool output]")
+is cut out before anything is read (``graphs.offline.scope``), so it cannot steer the model.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
@@ -18,7 +19,12 @@ from flight_agent.airlines import find_airline
 from flight_agent.airports import find_airport
 from flight_agent.errors import InvalidFlightQueryError
 from flight_agent.flight_query import FlightDesignator
-from graphs.offline.dates import DateMention, find_dates, find_window
+from graphs.offline.airline_names import find_named_flights, is_airline_name
+from graphs.offline.dates import DateMention, Problem, find_dates, find_window, next_day
+from graphs.offline.legs import in_travel_order
+from graphs.offline.notice import is_notice_date, notice_days
+from graphs.offline.places import Place, find_places
+from graphs.offline.scope import OFF_TOPICS, strip_instructions
 
 Cause = Literal["unknown", "carrier", "carrier_safety", "extraordinary"]
 
@@ -36,62 +42,72 @@ class Intent(StrEnum):
 
 INTENT_PATTERNS = {
     Intent.RIGHTS: r"\bowed?\b|\bcompensat|\b(?:eu|uk|ec) ?261\b|\brefund|\bentitle|\brights\b"
-    r"|\bcan i claim\b|\bclaim (?:for|compensation)\b|\bappr\b|\bdot rules?\b|\bmoney back\b",
+    r"|\bcan i claim\b|\bclaim (?:for|compensation)\b|\bappr\b|\bdot rules?\b|\bmoney back\b"
+    r"|\b(?:pay|paying|cover) (?:for )?(?:my |the |a )?(?:hotel|meals?|food|taxi)\b|\bam i due\b"
+    r"|\bwhat am i due\b|\bget anything\b|\bblamed\b",
     Intent.ALTERNATIVES: r"\balternative|\bother flights?\b|\banother flight\b|\brebook"
     r"|\bre-?rout|\bnext flights?\b|\bearlier flights?\b|\blater flights?\b"
-    r"|\bflights (?:from|between)\b|\bwhat flights\b",
-    Intent.CONNECTION: r"\bconnect|\blayover\b|\btransfer\b|\bmake it to my next\b",
+    r"|\bflights (?:from|between|out of|to)\b|\bwhat flights\b|\boptions\b"
+    r"|(?<!or )\bsomething else\b"
+    r"|\bwhat else (?:goes|flies|is there)\b|\bstill flying\b|\bget (?:me |us )?(?:on|out of)\b"
+    r"|\banything (?:else )?(?:from|out of|to|going)\b|\bwhat(?:'s| is) left\b"
+    r"|\bnext (?:ones|departures?)\b|\bwhat(?:'s| is) (?:flying|running)\b"
+    r"|\b(?:any|another|other) (?:other )?way\b|\banything (?:earlier|later|before|after)\b"
+    r"|\b(?:need|want|find) (?:me )?(?:a )?seat\b|\balt(?:ernate)? flts\b",
+    Intent.CONNECTION: r"\bconnect|\blayover\b|\btransfer\b|\bmake it to my next\b"
+    r"|\bmisconnect|\bconn?ecti|\bat risk of missing\b|\benough time\b"
+    r"|\bis (?:that|it|this) enough\b"
+    r"|\bmake (?:the|my) (?:\w+ )?(?:flight|connection|onward)\b",
     Intent.HEALTH: r"\bproviders?\b|\bdata sources?\b|\bfeeds?\b|\bapis?\b|\bhealth(?:y)?\b"
-    r"|\bflightaware\b|\baeroapi\b|\baerodatabox\b|\baviationstack\b",
+    r"|\bflight ?aware\b|\baero ?api\b|\baero ?data ?box\b|\baviation ?stack\b"
+    r"|\b(?:simulated|live|real|mock|fake) data\b",
     Intent.DISRUPTION: r"\bwhy\b|\bwhat(?:'s| is) (?:happening|going on|wrong|up)\b|\bdisrupt"
-    r"|\bwhat (?:should|can) i expect\b|\binbound aircraft\b|\bassess|\bhow bad\b|\bexplain\b",
+    r"|\bwhat (?:should|can) i expect\b|\b(?:inbound|incoming) (?:aircraft|plane)\b|\bassess"
+    r"|\bhow bad\b|\bexplain\b|\bhold-?up\b|\bwhat(?:'s| has) changed\b|\bground stop\b"
+    r"|\bhow serious\b|\bworr(?:y|ied)\b"
+    r"|\bthe cause\b|\bthe inbound\b|\boff-?block\b|\bwhat happened\b|\bpicture\b"
+    r"|\bdiver(?:t|sion)|\birr?ops (?:summary|report|brief|assessment|picture)\b|\bstuck\b"
+    r"|\bcaus(?:e|ing)\b|\bwhat'?s? goin'? on\b|\bground delay"
+    r"|\bhead (?:to|for) the airport\b|\bexpect (?:any )?(?:trouble|problems|delays)\b"
+    r"|\bis it (?:the |because of |due to )?(?:weather|atc|crew|strike|a strike|technical)",
     Intent.STATUS: r"\bstatus\b|\bon time\b|\bdelay|\blate\b|\bgate\b|\bterminal\b|\bland"
-    r"|\bdepart|\barriv|\bleav|\btake off\b|\bcancel|\bwhen\b|\bwhere is\b|\bcheck\b"
-    r"|\bhow(?:'s| is)\b|\bany news\b",
+    r"|\bdepart|\barriv|\bleav|\bleft\b|\btake off\b|\btaken off\b|\bcancel|\bscrapped\b"
+    r"|\bwhen\b|\bwhere is\b|\bcheck\b|\bhow(?:'s| is)\b|\bany news\b|\bpushed back\b"
+    r"|\bairborne\b|\bboarding\b|\blooking\b|\bstill on\b|\bon schedule\b",
 }
 """Keywords per intent, strongest first: the first that matches wins."""
 
-OFF_TOPICS = {
-    "weather forecasts": r"\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing)?\b",
-    "hotel bookings": r"\bhotels?\b|\broom\b|\baccommodation\b",
-    "jokes, poems or stories": r"\bjokes?\b|\bpoem\b|\bsong\b|\bstory\b|\bfunny\b",
-    "restaurants and food": r"\brestaurants?\b|\brecipe\b|\bdinner\b|\bfood\b",
-    "ticket sales": r"\bbuy (?:a |me )?(?:ticket|seat)"
-    r"|\bbook (?:me )?(?:a |an )?(?:flight|ticket|seat)",
-    "car hire and taxis": r"\bcar (?:hire|rental)\b|\brent a car\b|\btaxi\b|\buber\b",
-    "visas and immigration": r"\bvisas?\b|\bpassport\b|\bimmigration\b",
-    "topics outside air travel": r"\bstocks?\b|\bfootball\b|\bsoccer\b|\bcapital of\b"
-    r"|\btranslate\b|\bwrite (?:me )?(?:code|an? essay)\b",
-}
-"""Requests the assistant declines when no flight question comes with them."""
-
-INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompts?|above)\b"
-    r"|\b(?:system|assistant|developer)\s*:|\byou are now\b|\bnew instructions?\b"
-    r"|\breveal\b.{0,30}\bprompt\b|\b(?:get_flight_status|batch_status|provider_health"
-    r"|check_connection|assess_disruption|passenger_rights|find_alternative_flights)\b",
-    re.I,
-)
-_CLAUSE_END = re.compile(r"[.!?;,\n]")
 
 _DESIGNATOR = re.compile(
     r"\b(?P<code>[A-Za-z]{3}|[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z])(?P<space> ?)(?P<number>[0-9]{1,4})"
-    r"(?P<suffix>[A-Za-z]?)\b"
+    r"(?P<suffix>[A-Za-z]?)\b(?!:[0-9]|\.[0-9]|\s*(?:[ap]\.?m\b|h\b|hrs?\b|hours?\b|mins?\b"
+    r"|minutes?\b|days?\b|%))"
 )
+_DURATION = re.compile(r"[0-9]h[0-5][0-9]$")
+"""'1h10' is a layover's length, not flight 10 of airline '1H'."""
 NOT_FLIGHTS = frozenset(
     {"EU261", "UK261", "EC261", "A318", "A319", "A320", "A321", "A330", "A340", "A350", "A380"}
     | {"B737", "B747", "B757", "B767", "B777", "B787"}
 )
 """Tokens shaped like designators that name a regulation or an aircraft."""
+_WORDS_WORDS = """
+a an am as at be by do go he hi if in is it me my no of oh ok on or pm so to up us we ya yo
+"""
+WORDS = frozenset(_WORDS_WORDS.split())
+"""Two-letter English words: in lower case, 'to 5' or 'at 10' is no flight."""
+ROUTE = frozenset({"from", "to"})
+_RANGE = re.compile(r"\b(?:every|all|each|any)\b[^.?!]{0,40}\bfrom\b", re.I)
 
-ORIGIN_WORDS = ("from", "out of")
 _FLIGHT_WORD = re.compile(r"\bflight(?: number)?(?: is)?:?\s*$", re.I)
-_AIRPORT_AFTER = re.compile(
-    r"\b(?P<word>from|to|at|in|via|through|into|out of)\s+(?P<code>[A-Z]{3,4})\b"
+CONNECTION_HINT = re.compile(
+    r"\bonward\b|\bmake it\b|\btight\b|\bslack\b|\bmct\b|\bminimum connect"
+    r"|\bin\b.*\bout\b|\b(?:that|it) work\b|\bbreak it\b|\ba shot at\b|\bstill make\b"
+    r"|\bdoable\b|\bmiss(?:ing)?\b|\bfine\b|\bgo(?:ing|nna)? (?:to )?work\b",
+    re.I,
 )
-_ROUTE = re.compile(
-    r"\b(?P<origin>[A-Z]{3,4})\s*(?:-|\u2013|->|\u2192|to|and)\s*(?P<destination>[A-Z]{3,4})\b"
-)
+"""With two flights, words that ask whether one connects to the other."""
+SEQUENCE_HINT = re.compile(r"\bthen\b|\bafter\b|\bfollowed by\b", re.I)
+"""With two flights and nothing else asked ('BA 1 then AA 100, 50 mins?'), legs to connect."""
 
 PROVIDERS = {
     "flightaware": "FlightAware",
@@ -103,14 +119,16 @@ PROVIDERS = {
 CAUSES: tuple[tuple[Cause, str], ...] = (
     (
         "carrier",
-        r"\b(?:crew|staff|pilots?|airline) strikes?\b"
-        r"|\bstrike by (?:the )?(?:crew|staff|pilots)",
+        r"\b(?:crew|staff|pilots?|airline)'?s? strikes?\b|\bown (?:crew|staff|pilots)"
+        r"|\bstrike by (?:the )?(?:crew|staff|pilots)"
+        r"|\b(?:crew|staff|pilots)\b[^.?!]{0,12}\b(?:walked out|walk-?out|went on strike|striking)",
     ),
     ("carrier_safety", r"\bsafety\b"),
     (
         "extraordinary",
         r"\bweather\b|\bstorm|\bsnow|\bfog\b|\bice\b|\bhurricane|\btyphoon"
-        r"|\bstrikes?\b|\bair traffic control\b|\batc\b|\bvolcan|\bsecurity\b|\bbird strike",
+        r"|\bstrikes?\b|\bair traffic control\b|\batc\b|\bvolcan|\bsecurity\b|\bbird strike"
+        r"|\bhit a bird\b|\bbirds?\b",
     ),
     (
         "carrier",
@@ -120,16 +138,29 @@ CAUSES: tuple[tuple[Cause, str], ...] = (
 )
 """Cause words, first match wins: the airline's own staff on strike is not extraordinary."""
 _BECAUSE = re.compile(r"\b(?:because|due to|caused by|owing to)\b")
-_NOTICE = re.compile(
-    r"\b(?P<days>[0-9]{1,3}) days?'?\s+(?:notice|before|in advance|ahead|earlier|prior)", re.I
+_SEQUENCE = re.compile(r"\b(?:then|connect\w*|onward|into|to|on|at|via)\b|[0-9]{4}-", re.I)
+"""Words between flights that make them legs flown one after another, not a list."""
+_SECTORS = re.compile(r"\b(?:sectors?|legs|segments)\b", re.I)
+_OVERNIGHT = re.compile(r"\bred-?eye\b|\bovernight(?: flight)?\b", re.I)
+"""A flight that lands the day after it leaves."""
+_ARRIVING = re.compile(r"\b(?:land(?:s|ing)?|arriv(?:es|ing))\s+$", re.I)
+"""Words before a date that is a flight's arrival, not the day it flies."""
+_RETURN_WORDS = re.compile(
+    r"\b(?:return(?:ing)?|(?<!push )(?<!pushed )(?<!pushing )(?<!held )(?<!set )back|home)\b", re.I
 )
-_RETURN_WORDS = re.compile(r"\b(?:return(?:ing)?|back|home)\b", re.I)
+"""Words of a return flight; a flight 'pushed back' or 'held back' is only late."""
 _RETURN_FLIGHT = re.compile(
     r"\breturn(?:ing)? flight\b|\bthe return\b|\bflight (?:back|home)\b|\bway back\b"
     r"|\b(?:coming|flying|going) (?:back|home)\b",
     re.I,
 )
-_HOW_MANY = re.compile(r"\b(?:top|first|show(?: me)?|up to)\s+(?P<n>[0-9]{1,2})\b", re.I)
+_HOW_MANY = re.compile(
+    r"\b(?:top|first|show(?: me)?|up to)\s+(?P<n>[0-9]{1,2})\b"
+    r"|\b(?P<m>[0-9]{1,2}) (?:earliest|latest|next|first|options|alternatives)\b"
+    r"|\b(?:just|only) (?:the )?(?P<one>(?:first|next|earliest) (?:one|flight)|one)\b",
+    re.I,
+)
+"""How many flights to list: 'top 3', '4 earliest', 'just the first one'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +171,7 @@ class FlightMention:
     date: str | None = None
     origin: str | None = None
     is_return: bool = False
+    destination: str | None = None
 
     def args(self) -> dict[str, str]:
         """The flight as tool arguments ``{flight_number, date?, origin?}``."""
@@ -151,6 +183,7 @@ class FlightMention:
 class Request:
     """What one user message asks, as far as rules can tell."""
 
+    text: str = ""
     intent: Intent | None = None
     flights: tuple[FlightMention, ...] = ()
     date: str | None = None
@@ -165,34 +198,31 @@ class Request:
     off_topic: str | None = None
     wants_return: bool = False
     ignored_instructions: bool = False
-
-
-def strip_instructions(text: str) -> tuple[str, bool]:
-    """``text`` without instruction-like passages (each cut to the end of its clause)."""
-    kept: list[str] = []
-    position = 0
-    found = False
-    while (match := INJECTION.search(text, position)) is not None:
-        found = True
-        kept.append(text[position : match.start()])
-        end = _CLAUSE_END.search(text, match.end())
-        position = end.end() if end else len(text)
-    kept.append(text[position:])
-    return "".join(kept), found
+    date_problem: Problem | None = None
+    unclear_places: tuple[Place, ...] = ()
+    metro: Place | None = None
+    flight_range: bool = False
 
 
 def find_flights(text: str) -> list[tuple[str, int]]:
-    """Well-formed designators with their positions, normalized to the IATA form.
+    """Flights named in ``text`` with their positions, normalized to the IATA form.
 
-    A known airline's code may be lower case ('ba117') but not apart from its number in lower
-    case ('at 1400' is no flight). An unknown code counts only as one upper-case token after
-    the word 'flight' or with a 3-4 digit number ('XX9999'), so gates such as 'A41' do not.
+    A designator of a known airline may be lower case or spaced ('ba117', 'ba 117', 'DLH 400')
+    unless its code is an English word in lower case ('to 5', 'at 10'); a 3-letter code in lower
+    case only when joined ('dlh400'). An unknown code counts only as one upper-case token after
+    the word 'flight' or with a 3-4 digit number ('XX9999'), so gates such as 'A41' do not. An
+    airline's name or callsign before a number names a flight too ('United 901').
     """
     found: list[tuple[str, int]] = []
     for match in _DESIGNATOR.finditer(text):
         code = match["code"]
         token = f"{code}{match['number']}{match['suffix']}".upper()
-        if (match["space"] and not code.isupper()) or token in NOT_FLIGHTS:
+        if (
+            token in NOT_FLIGHTS
+            or (match["space"] and _is_word(code))
+            or _DURATION.match(match[0])
+            or is_airline_name(match[0])
+        ):
             continue
         if find_airline(code) is None and not (
             match[0].isupper()
@@ -201,92 +231,186 @@ def find_flights(text: str) -> list[tuple[str, int]]:
         ):
             continue
         try:
-            flight_id = FlightDesignator.parse(token).flight_id
+            found.append((FlightDesignator.parse(token).flight_id, match.start()))
         except InvalidFlightQueryError:
             continue
-        if flight_id not in (name for name, _ in found):
-            found.append((flight_id, match.start()))
-    return found
-
-
-def find_airports(text: str) -> list[tuple[str, str, int]]:
-    """Known airport codes after a preposition: (word, code, position); 'LHR-JFK' gives two."""
-    found = [
-        (match["word"], match["code"], match.start("code"))
-        for match in _AIRPORT_AFTER.finditer(text)
-        if find_airport(match["code"]) is not None
+    taken = [(start, start + len(flight_id) + 1) for flight_id, start in found]
+    found += [
+        (flight_id, start)
+        for flight_id, start, end in find_named_flights(text)
+        if not any(start < other_end and other_start < end for other_start, other_end in taken)
     ]
-    for match in _ROUTE.finditer(text):
-        if find_airport(match["origin"]) and find_airport(match["destination"]):
-            found += [
-                ("from", match["origin"], match.start("origin")),
-                ("to", match["destination"], match.start("destination")),
-            ]
-    return sorted(set(found), key=lambda item: item[2])
+    unique: list[tuple[str, int]] = []
+    for flight_id, start in sorted(found, key=lambda item: item[1]):
+        if flight_id not in (name for name, _ in unique):
+            unique.append((flight_id, start))
+    return unique
 
 
-def read_request(text: str, today: dt.date) -> Request:
-    """Read one user message (``today`` resolves dates such as 'on Friday')."""
+def _is_word(code: str) -> bool:
+    """Whether a code written apart from its number reads as a word ('to 5', 'by 3', 'ana 2')."""
+    if code.isupper():
+        return False
+    return len(code) == 3 or code.lower() in WORDS
+
+
+def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> Request:
+    """Read one user message.
+
+    Args:
+        text: The message.
+        now: The model's clock, an aware datetime.
+        zone: The zone of the flight talked about, when earlier turns know its origin; the
+            question's own origin, when it names one, comes first; else dates are read in UTC.
+    """
     clean, injected = strip_instructions(text)
     lowered = clean.lower()
-    dates = find_dates(clean, today)
-    airports = find_airports(clean)
-    flights = _assign(find_flights(clean), dates, airports, clean)
+    places = find_places(clean)
+    origin_place = next((p for p in places if p.role == "from"), None)
+    origin_zone = _zone(origin_place.code) if origin_place and origin_place.code else None
+    local_now = now.astimezone(origin_zone or zone or dt.UTC)
+    dates = find_dates(clean, local_now, words=origin_zone is not None or zone is None)
+    told = next((d for d in dates if is_notice_date(clean, d)), None)
+    dates = [d for d in dates if d is not told]
+    named = find_flights(clean)
+    flights = in_travel_order(
+        _assign(named, dates, places, clean, local_now.date()),
+        [start for _, start in named],
+        clean,
+    )
+    flights = _per_sector(flights, places, clean)
     intent = next(
         (name for name, pattern in INTENT_PATTERNS.items() if re.search(pattern, lowered)), None
     )
+    if len(flights) >= 2 and (
+        (intent in (None, Intent.STATUS) and CONNECTION_HINT.search(clean))
+        or (intent is None and SEQUENCE_HINT.search(clean))
+    ):
+        intent = Intent.CONNECTION
+    if intent is Intent.STATUS and not flights and len({p.role for p in places} & ROUTE) == 2:
+        # A status needs a flight: 'Lima to Cusco, departures after 3pm?' asks what flies.
+        intent = Intent.ALTERNATIVES
     off_topic = None
     if not _BECAUSE.search(lowered):  # "cancelled because of the weather" is on topic
         off_topic = next((t for t, p in OFF_TOPICS.items() if re.search(p, lowered)), None)
-    by_word = {word: code for word, code, _ in airports}
-    notice = _NOTICE.search(clean)
+    by_role: dict[str, Place] = {}
+    for place in places:
+        by_role.setdefault(place.role, place)
     how_many = _HOW_MANY.search(clean)
+    values = {d.value for d in dates if d.value}
+    hub = by_role.get("at") or by_role.get("into")
+    destination = by_role.get("to") or by_role.get("into")
     return Request(
+        text=clean,
         intent=intent,
         flights=tuple(flights),
-        date=dates[0].value if len({d.value for d in dates}) == 1 else None,
-        origin=next((by_word[w] for w in ORIGIN_WORDS if w in by_word), None),
-        destination=by_word.get("to") or by_word.get("into"),
-        hub=by_word.get("at") or by_word.get("in") or by_word.get("via") or by_word.get("through"),
-        provider=next((PROVIDERS[w] for w in PROVIDERS if w in lowered), None),
+        date=values.pop() if len(values) == 1 and len({f.date for f in flights}) <= 1 else None,
+        origin=origin_place.code if origin_place else None,
+        destination=destination.code if destination else None,
+        hub=hub.code if hub else None,
+        provider=_provider(lowered),
         cause=next((cause for cause, pattern in CAUSES if re.search(pattern, lowered)), "unknown"),
-        notice_days=int(notice["days"]) if notice else None,
+        notice_days=notice_days(
+            clean, told, flights[0].date if flights else None, local_now.date()
+        ),
         window=find_window(clean),
-        max_results=min(int(how_many["n"]), 20) if how_many else None,
+        max_results=_count(how_many),
         off_topic=off_topic,
         wants_return=bool(_RETURN_FLIGHT.search(clean)),
         ignored_instructions=injected,
+        date_problem=next((d.problem for d in dates if d.problem), None),
+        unclear_places=tuple(p for p in places if p.code is None),
+        metro=next((p for p in places if p.code and len(p.choices) > 1), None),
+        flight_range=len(flights) >= 2 and _RANGE.search(clean) is not None,
     )
+
+
+def _per_sector(
+    flights: list[FlightMention], places: list[Place], text: str
+) -> list[FlightMention]:
+    """One flight number flown in sectors ('QF1 both sectors, Sydney-Singapore and
+    Singapore-London'): one mention per sector, by the airport each leaves from."""
+    if len(flights) != 1 or not _SECTORS.search(text):
+        return flights
+    origins = list(dict.fromkeys(p.code for p in places if p.role == "from" and p.code))
+    if len(origins) < 2:
+        return flights
+    return [replace(flights[0], origin=code, destination=None) for code in origins]
+
+
+def _count(how_many: re.Match[str] | None) -> int | None:
+    if how_many is None:
+        return None
+    return 1 if how_many["one"] else min(int(how_many["n"] or how_many["m"]), 20)
+
+
+def _provider(lowered: str) -> str | None:
+    """The one provider asked about ('Aviation Stack'); none when live and simulated data are
+    weighed against each other ('are we on simulated or live data?')."""
+    joined = lowered.replace(" ", "")
+    named = {PROVIDERS[word] for word in PROVIDERS if word in joined}
+    if "Simulated" in named and re.search(r"\b(?:live|real)\b", lowered):
+        named.discard("Simulated")
+    return named.pop() if len(named) == 1 else None
+
+
+def _arrival(text: str, start: int) -> bool:
+    return _ARRIVING.search(text[max(0, start - 20) : start]) is not None
+
+
+def _zone(code: str) -> dt.tzinfo | None:
+    airport = find_airport(code)
+    return airport.zone if airport is not None else None
 
 
 def _assign(
     flights: list[tuple[str, int]],
     dates: list[DateMention],
-    airports: list[tuple[str, str, int]],
+    places: list[Place],
     text: str,
+    today: dt.date,
 ) -> list[FlightMention]:
     """Give each flight the date and origin written after it (before the next flight).
 
     One date in the whole message applies to every flight; otherwise a flight without a date
     of its own takes the one before it (a date ahead of the first flight starts the chain).
+    A lone flight takes the message's origin wherever it is written, a list of flights the one
+    origin written for them all; a date after 'landing' is the arrival's, not the flight's.
     A flight named after 'return', 'back' or 'home' in its sentence is marked as the return.
+    The leg after one that lands on a later day ('landing the next morning', a red-eye) takes
+    that day.
     """
     mentions: list[FlightMention] = []
     positions = [start for _, start in flights] + [len(text)]
-    single = {d.value for d in dates}
-    default = dates[0].value if len(single) == 1 else None
-    if default is None and dates and dates[0].start < positions[0]:
-        default = dates[0].value
+    valued = [d for d in dates if d.value]
+    single = {d.value for d in valued}
+    default = valued[0].value if len(single) == 1 else None
+    if default is None and valued and valued[0].start < positions[0]:
+        default = valued[0].value
+    origins = [p for p in places if p.role == "from" and p.code]
+    arrivals = [p for p in places if p.role in ("to", "into") and p.code]
     previous_date = default
     for index, (flight_number, start) in enumerate(flights):
         end = positions[index + 1]
-        own = next((d.value for d in dates if start < d.start < end), None)
-        origin = next(
-            (code for word, code, at in airports if word in ORIGIN_WORDS and start < at < end),
+        own = next(
+            (d.value for d in valued if start < d.start < end and not _arrival(text, d.start)),
             None,
         )
+        destination = next((p.code for p in arrivals if start < p.start < end), None)
+        origin = next((p.code for p in origins if start < p.start < end), None)
+        shared = not _SEQUENCE.search(text, positions[0], positions[-2])
+        if origin is None and shared and len(origins) == 1:
+            origin = origins[0].code  # 'Ryanair 202 and 1884 from Stansted': all from there
+        elif origin is None and len(flights) == 1 and origins:
+            origin = origins[0].code
         sentence_start = max(text.rfind(mark, 0, start) for mark in ".?!\n") + 1
         is_return = bool(_RETURN_WORDS.search(text, sentence_start, start + 1))
+        arrival = next(
+            (d.value for d in valued if start < d.start < end and _arrival(text, d.start)), None
+        )
         previous_date = own or previous_date
-        mentions.append(FlightMention(flight_number, previous_date, origin, is_return))
+        if arrival is None and previous_date and _OVERNIGHT.search(text, sentence_start, end):
+            arrival = next_day(previous_date, today)
+        mentions.append(FlightMention(flight_number, previous_date, origin, is_return, destination))
+        previous_date = arrival or previous_date  # the next leg leaves on the day this one lands
     return mentions

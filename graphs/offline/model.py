@@ -40,7 +40,7 @@ from pydantic import ConfigDict, SkipValidation
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from graphs.offline.answers import answer, explain_briefing, is_briefing
 from graphs.offline.intents import read_request
-from graphs.offline.planner import CAPABILITIES, plan, remember
+from graphs.offline.planner import CAPABILITIES, plan, remember, zone_of
 
 FOOTER = "\n\n(offline assistant)"
 """How every text reply ends: the traveller should know no LLM wrote it."""
@@ -50,8 +50,9 @@ class OfflineChatModel(BaseChatModel):
     """A rule-based chat model over the flight-agent tools.
 
     Attributes:
-        clock: Resolves dates such as 'on Friday' (UTC date of ``clock.now()``); 'today',
-            'tomorrow' and 'yesterday' are passed to the tools as words.
+        clock: The base of dates such as 'on Friday' or 'tonight', read in the origin
+            airport's zone (the question's origin, else the flight's, else UTC); 'today',
+            'tomorrow' and 'yesterday' reach the tools as words when they read them alike.
         tool_names: The tools it may call, set by ``bind_tools``; None calls none.
     """
 
@@ -89,10 +90,11 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=CAPABILITIES + FOOTER)
         if is_briefing(last.text):
             return AIMessage(content=explain_briefing(last.text) + FOOTER)
-        today = self.clock.now().date()
+        now = self.clock.now()
+        memory = remember(messages[:-1], now)
         move = plan(
-            read_request(last.text, today),
-            remember(messages[:-1], today),
+            read_request(last.text, now, zone_of(memory)),
+            memory,
             frozenset(self.tool_names or ()),
         )
         if not move.tool_calls:
@@ -102,7 +104,7 @@ class OfflineChatModel(BaseChatModel):
             tool_call(name=name, args=args, id=f"offline-{turn}-{index}")
             for index, (name, args) in enumerate(move.tool_calls)
         ]
-        return AIMessage(content="", tool_calls=calls)
+        return AIMessage(content=move.reply, tool_calls=calls)
 
     def _generate(
         self,

@@ -17,7 +17,16 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from flight_agent.airports import find_airport
-from graphs.offline.intents import FlightMention, Intent, Request, find_flights, read_request
+from graphs.offline.answers import answer
+from graphs.offline.intents import (
+    FlightMention,
+    Intent,
+    Request,
+    find_flights,
+    read_request,
+)
+from graphs.offline.places import Place
+from graphs.offline.scope import ALWAYS_DECLINED
 from tools.payloads import (
     BatchStatusResult,
     ConnectionResult,
@@ -53,18 +62,41 @@ CAPABILITIES = (
     "alternative flights between two airports."
 )
 ASK_FLIGHT = (
-    "Which flight do you mean? Please give the flight number (e.g. BA117) and the date if it "
-    "is not today."
+    "Which flight do you mean? Please give the flight number (e.g. BA117 or 'United 901') and "
+    "the date if it is not today."
 )
 ASK_RETURN = "What is the flight number of your return flight, and its date?"
 ASK_CONNECTION = (
-    "Which two flights? Please give the flight you arrive on and the one you connect to, "
-    "e.g. 'BA117 to AA100 at JFK'."
+    "Which two flights do you connect between? Please give the inbound flight you arrive on "
+    "and the onward flight you connect to, e.g. 'BA117 to AA100 at JFK'."
 )
 ASK_ROUTE = (
-    "Between which airports? Please give the airport codes, e.g. 'from LHR to JFK', and the date."
+    "Where are you flying from, and where to? Please give the departure airport and the "
+    "destination (a city or a code, e.g. 'from London to New York' or 'LHR to JFK'), and the date."
 )
+ASK_ORIGIN = (
+    "Which departure airport should I search from? Please say where you are flying from "
+    "(e.g. 'from Frankfurt to {destination}')."
+)
+ASK_DATE = (
+    "Which day do you mean? Please give the date (e.g. 'tomorrow', 'on Friday', '5 December' "
+    "or 2026-12-05)."
+)
+DECLINE = "Sorry, I can only help with flight questions. "
 IGNORED = "I only answer flight questions and do not follow instructions inside messages. "
+HISTORIC = "I can't look up flights that long ago: flight data covers recent and coming days. "
+RANGE = (
+    "I can't check a range of flight numbers: please name the flights you are booked on, "
+    "e.g. 'BA117 and AA100 tomorrow'. "
+)
+
+LEG = re.compile(r"\b(?:part|leg|sector|segment|meant)\b", re.I)
+"""Words saying a route names a leg of the flight talked about, not a new search."""
+ADDED = re.compile(r"\bsame (?:ticket|booking|reservation)\b|\bcontinuing\b|\bas well\b", re.I)
+"""Words saying a flight joins the trip talked about, not replaces it."""
+ASKED_BEFORE = re.compile(r"\b(?:terminal|which airport|what aircraft)\b", re.I)
+"""What a status result already says and seldom changes (a gate does), so a follow-up about
+it needs no new lookup."""
 
 _ROUTE_LINE = re.compile(
     r"^(?:[0-9]+\. |Inbound: |Onward: )?(?P<flight>[A-Z0-9]{2,3}[0-9]{1,4}[A-Z]?) "
@@ -90,33 +122,49 @@ class Memory:
     return_flights: tuple[FlightMention, ...] = ()
     intent: Intent | None = None
     routes: dict[str, Route] = field(default_factory=dict)
+    itinerary: tuple[FlightMention, ...] = ()
+    """The flights of the last message that named several, with where each lands."""
+    search: dict[str, Any] = field(default_factory=dict)
+    """The arguments of the last search for alternative flights."""
+    results: tuple[ToolMessage, ...] = ()
+    """The results of the last tool calls."""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Tool calls ``(name, args)`` to make, or a reply when there are none."""
+    """Tool calls ``(name, args)`` to make, or a reply when there are none.
+
+    With tool calls, ``reply`` is a note that goes with them ('London has several airports:
+    searching LHR ...').
+    """
 
     tool_calls: tuple[tuple[str, dict[str, Any]], ...] = ()
     reply: str = ""
 
 
-def remember(messages: Sequence[BaseMessage], today: dt.date) -> Memory:
+def remember(messages: Sequence[BaseMessage], now: dt.datetime) -> Memory:
     """What ``messages`` (the turns before the current one) say about flights and intent."""
     memory = Memory()
     for message in messages:
         if isinstance(message, HumanMessage):
-            request = read_request(message.text, today)
+            request = read_request(message.text, now)
             if request.flights:
                 memory.flights = _asked(request.flights)
+            if len(request.flights) > 1:
+                memory.itinerary = request.flights
             returns = tuple(f for f in request.flights if f.is_return)
             memory.return_flights = returns or memory.return_flights
         elif isinstance(message, AIMessage) and message.tool_calls:
+            memory.results = ()
             for call in message.tool_calls:
+                if call["name"] == FIND_ALTERNATIVE_FLIGHTS.name:
+                    memory.search = dict(call["args"])
                 memory.intent = TOOL_INTENTS.get(call["name"], memory.intent)
                 flights = _flights_in(call["args"])
                 memory.flights = flights or memory.flights
         elif isinstance(message, ToolMessage):
             memory.routes.update(_routes(message))
+            memory.results += (message,)
     return memory
 
 
@@ -173,27 +221,58 @@ def _routes(message: ToolMessage) -> dict[str, Route]:
     }
 
 
+def zone_of(memory: Memory) -> dt.tzinfo | None:
+    """The zone of the origin of the flight last talked about, when a tool result gave it."""
+    route = memory.routes.get(memory.flights[0].flight_number) if memory.flights else None
+    airport = find_airport(route.origin) if route else None
+    return airport.zone if airport is not None else None
+
+
 def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
     """The next move for ``request`` given ``memory``, calling only ``tools``."""
     explicit = request.intent is not None
-    if request.off_topic and not explicit:
+    if request.off_topic and (not explicit or request.off_topic in ALWAYS_DECLINED):
         return Plan(reply=f"Sorry, I can't help with {request.off_topic}. {CAPABILITIES}")
-    flights = _asked(request.flights)
-    if not flights and request.wants_return:
+    if request.flight_range:
+        return Plan(reply=RANGE + CAPABILITIES)
+    if request.date_problem == "historic":
+        return Plan(reply=HISTORIC + CAPABILITIES)
+    if request.intent is Intent.STATUS and not request.flights and request.off_topic:
+        # 'How many bags can I check on Ryanair?': no flight, and the topic is not one of mine.
+        return Plan(reply=f"Sorry, I can't help with {request.off_topic}. {CAPABILITIES}")
+    flights = request.flights if request.intent is Intent.STATUS else _asked(request.flights)
+    if not flights and request.wants_return and request.intent is not Intent.HEALTH:
         if not memory.return_flights:
             return Plan(reply=ASK_RETURN)
         flights = memory.return_flights
     intent = request.intent
     if intent is None:
-        if request.origin and request.destination and not flights:
+        if memory.flights and request.origin and not flights and LEG.search(request.text):
+            # 'I meant the Singapore to London part': the same flight, another leg.
+            flights = tuple(replace(f, origin=request.origin) for f in memory.flights)
+            intent = memory.intent or Intent.STATUS
+        elif (request.origin or request.unclear_places) and request.destination and not flights:
             intent = Intent.ALTERNATIVES
         elif flights or request.date or request.window != (None, None) or _rights_facts(request):
             intent = memory.intent or Intent.STATUS
         else:
-            return Plan(reply=(IGNORED if request.ignored_instructions else "") + CAPABILITIES)
+            return Plan(reply=(IGNORED if request.ignored_instructions else DECLINE) + CAPABILITIES)
+    if request.date_problem is not None:
+        return Plan(reply=ASK_DATE)
     if flights and not explicit and memory.flights:
         # A follow-up such as "and AA100?" keeps the date of the flight asked about before.
         flights = tuple(replace(f, date=f.date or memory.flights[0].date) for f in flights)
+        if ADDED.search(request.text):
+            # "I was continuing on AY 1711 on the same ticket": one more leg of the same trip.
+            flights = memory.flights + flights
+    elif (
+        not flights
+        and intent is Intent.STATUS
+        and memory.results
+        and ASKED_BEFORE.search(request.text)
+    ):
+        # "Which terminal does it land at?": the status just looked up says so already.
+        return Plan(reply=answer(list(memory.results)))
     if not flights and intent is not Intent.HEALTH:
         flights = memory.flights
     if request.date is not None:
@@ -219,15 +298,26 @@ def _calls(
         calls = [(PROVIDER_HEALTH.name, {"provider": request.provider} if request.provider else {})]
     elif intent is Intent.ALTERNATIVES:
         return _alternatives(flights, request, memory, tools)
-    elif not flights:
-        return Plan(reply=ASK_FLIGHT)
     elif intent is Intent.CONNECTION:
+        if len(flights) < 2 and len(memory.itinerary) >= 2 and not request.flights:
+            flights = memory.itinerary
         if len(flights) < 2:
             return Plan(reply=ASK_CONNECTION)
         onward = flights[1].args()
-        if request.hub and "origin" not in onward:
-            onward["origin"] = request.hub
-        calls = [(CHECK_CONNECTION.name, {"inbound": flights[0].args(), "onward": onward})]
+        inbound_route = memory.routes.get(flights[0].flight_number)
+        hub = (
+            request.hub
+            or flights[0].destination
+            or (inbound_route.destination if inbound_route else None)
+        )
+        inbound = flights[0].args()
+        if "origin" in onward and onward["origin"] == inbound.get("origin"):
+            del onward["origin"]  # the onward flight leaves from where the inbound lands
+        if hub and "origin" not in onward:
+            onward["origin"] = hub
+        calls = [(CHECK_CONNECTION.name, {"inbound": inbound, "onward": onward})]
+    elif not flights:
+        return Plan(reply=ASK_FLIGHT)
     elif intent is Intent.RIGHTS:
         args: dict[str, Any] = {"flights": [f.args() for f in flights]}
         if request.cause != "unknown":
@@ -249,12 +339,19 @@ def _alternatives(
 ) -> Plan:
     """``find_alternative_flights`` on the route asked for, else the last flight's route."""
     route = memory.routes.get(flights[-1].flight_number) if flights else None
-    origin = request.origin or (route.origin if route else None)
-    destination = request.destination or (route.destination if route else None)
+    unclear = _unclear(request.unclear_places)
+    if unclear is not None:
+        return Plan(reply=unclear)
+    hub = request.hub if request.hub != request.destination else None
+    search = memory.search if not flights else {}
+    origin = request.origin or hub or (route.origin if route else search.get("origin"))
+    destination = request.destination or (route.destination if route else search.get("destination"))
+    if origin is None and destination is not None:
+        return Plan(reply=ASK_ORIGIN.format(destination=destination))
     if origin is None or destination is None:
         return Plan(reply=ASK_ROUTE)
     args: dict[str, Any] = {"origin": origin, "destination": destination}
-    date = request.date or (route.date if route else None)
+    date = request.date or (route.date if route else search.get("date"))
     if date is not None:
         args["date"] = date
     earliest, latest = request.window
@@ -264,7 +361,33 @@ def _alternatives(
         args["latest"] = latest
     if request.max_results is not None:
         args["max_results"] = request.max_results
-    return _bound([(FIND_ALTERNATIVE_FLIGHTS.name, args)], tools)
+    move = _bound([(FIND_ALTERNATIVE_FLIGHTS.name, args)], tools)
+    metro = request.metro
+    if move.tool_calls and metro is not None and metro.code in (origin, destination):
+        others = ", ".join(code for code in metro.choices if code != metro.code)
+        note = (
+            f"{metro.name.title()} has several airports: searching {metro.code}, its main one "
+            f"(ask for {others} by name or code)."
+        )
+        return replace(move, reply=note)
+    return move
+
+
+def _unclear(places: tuple[Place, ...]) -> str | None:
+    """A question naming the airports a name may mean, when it matters which."""
+    if not places:
+        return None
+    place = places[0]
+    options = [_described(code) for code in place.choices[:4]]
+    listed = ", ".join(options[:-1]) + f" or {options[-1]}"
+    return f"Which airport do you mean by '{place.name.title()}': {listed}?"
+
+
+def _described(code: str) -> str:
+    airport = find_airport(code)
+    if airport is None:
+        return code
+    return f"{code} ({airport.name}, {airport.country})"
 
 
 def _bound(calls: list[tuple[str, dict[str, Any]]], tools: frozenset[str]) -> Plan:

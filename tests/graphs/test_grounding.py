@@ -197,7 +197,7 @@ def test_text_that_only_looks_like_a_figure_is_not_a_claim(said: str) -> None:
         ("$600, US$600, USD 600", only(amounts=[("USD", 600)])),
         ("C$400, CA$400, CAD 400", only(amounts=[("CAD", 400)])),
         ("€600, 600€, EUR 600", only(amounts=[("EUR", 600)])),
-        ("BA117, BAW117, BA 117, ba117, BA0117", only(flights=["BA117"])),
+        ("BA117, BAW117, BA 117, BA0117", only(flights=["BA117"])),
         ("LHR, EGLL", only(airports=["LHR"])),
         ("14:20, 2:20 pm, 2:20PM, 14:20:00Z", only(times=["14:20"])),
         ("9pm, 9 p.m., 21:00", only(times=["21:00"])),

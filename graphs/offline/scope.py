@@ -1,0 +1,79 @@
+"""What the offline assistant declines, and text that tries to instruct it.
+
+``OFF_TOPICS`` are requests outside flight questions; some (``ALWAYS_DECLINED``) are declined
+even beside a flight question. ``strip_instructions`` cuts out passages that try to steer the
+assistant ("ignore previous instructions", "SYSTEM:", a tool's name, a pasted "[tool output]")
+before anything is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+OFF_TOPICS = {
+    "weather forecasts": r"\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing)?\b",
+    "hotel bookings": r"\bhotels?\b|\broom\b|\baccommodation\b",
+    "jokes, poems or stories": r"\bjokes?\b|\bpoem\b|\bsong\b|\bstory\b|\bfunny\b|\bhaiku\b",
+    "restaurants and food": r"\brestaurants?\b|\brecipe\b|\bdinner\b|\bfood\b",
+    "ticket sales and fares": r"\bbuy (?:a |me )?(?:ticket|seat)"
+    r"|\bbook (?:me )?(?:a |an )?(?:flight|ticket|seat)|\bcheapest\b|\bfares?\b|\bprices?\b",
+    "car hire and taxis": r"\bcar (?:hire|rental)\b|\brent(?:al)? (?:me )?(?:a )?car\b"
+    r"|\btaxi\b|\buber\b",
+    "visas and immigration": r"\bvisas?\b|\bpassport\b|\bimmigration\b",
+    "seats, lounges and baggage": r"\bseats?\b|\blounges?\b|\bbags?\b|\bbaggage\b|\bluggage\b"
+    r"|\bupgrade\b",
+    "security screening and what you may carry": r"\bknife\b|\bknives\b|\bweapons?\b|\bguns?\b"
+    r"|\bsecurity (?:line|check|queue)\b|\bliquids?\b",
+    "keys, passwords or how I am set up": r"\bapi[ _-]?keys?\b|\bpasswords?\b|\bsecrets?\b"
+    r"|\bcredentials?\b|\btokens?\b|\bsystem prompt\b|\byour (?:prompt|instructions|config)",
+    "acting for you (filing claims, contacting airlines)": r"\b(?:file|submit|lodge|send)\b"
+    r"[^.?!]{0,30}\b(?:claim|complaint|form)\b"
+    r"|\b(?:email|write to|call|contact)\b[^.?!]{0,10}\b(?:them|the airline)\b",
+    "changing flight data": r"\b(?:set|change|update|mark|edit|modify)\b[^.?!]{0,30}"
+    r"\b(?:status|records?)\b[^.?!]{0,30}\bto\b|\bin your (?:data|database|system|records)\b",
+    "topics outside air travel": r"\bstocks?\b|\bfootball\b|\bsoccer\b|\bcapital of\b"
+    r"|\btranslat|\bwrite (?:me )?(?:some |a )?(?:code|an? essay|python|script)\b|\bhomework\b",
+}
+"""Requests the assistant declines when no flight question comes with them."""
+ALWAYS_DECLINED = frozenset(
+    {
+        "keys, passwords or how I am set up",
+        "security screening and what you may carry",
+        "acting for you (filing claims, contacting airlines)",
+        "changing flight data",
+    }
+)
+"""Off-topic requests declined even beside a flight question ('the API key of the status tool')."""
+
+INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompts?|above)\b"
+    r"|\b(?:system|assistant|developer)\s*:|\byou are now\b|\bnew instructions?\b"
+    r"|\b(?:admin|developer|debug|god|maintenance) (?:mode|override)\b|\bjailbreak"
+    r"|\bpretend (?:you|to)\b|\bact as\b|\bDAN\b|\bdo anything now\b"
+    r"|\b(?:reveal|print|show|repeat|output)\b.{0,30}\b(?:prompt|keys?|secrets?|config)\b"
+    r"|\b(?:get_flight_status|batch_status|provider_health"
+    r"|check_connection|assess_disruption|passenger_rights|find_alternative_flights)\b",
+    re.I,
+)
+PASTED = re.compile(
+    r"\[(?P<tag>[a-z _-]*(?:output|result|system|tool)[a-z _-]*)\].*?(?:\[/(?P=tag)\]|$)"
+    r"|\((?=[^)]*\b(?:override|instructions?|system|admin|developer)\b)[^)]*\)",
+    re.I | re.S,
+)
+"""Pasted blocks posing as tool output or as an aside for the assistant, cut out whole."""
+_CLAUSE_END = re.compile(r"[.!?;,\n]")
+
+
+def strip_instructions(text: str) -> tuple[str, bool]:
+    """``text`` without instruction-like passages (each cut to the end of its clause)."""
+    kept: list[str] = []
+    position = 0
+    found = PASTED.search(text) is not None
+    text = PASTED.sub(" ", text)
+    while (match := INJECTION.search(text, position)) is not None:
+        found = True
+        kept.append(text[position : match.start()])
+        end = _CLAUSE_END.search(text, match.end())
+        position = end.end() if end else len(text)
+    kept.append(text[position:])
+    return "".join(kept), found
