@@ -6,7 +6,7 @@ engine or a tool the model consulted established. ``collect_facts`` gathers thos
 engine's own explanation, used instead when the model's fails.
 
 Checked claims: amounts with a currency (``EUR 600``, ``€600``, ``600 EUR``, ``£520.00``; a bare
-``$`` is USD), flight numbers of a known airline (``BA117``, ``BAW117``, ``BA 117``, ``ba117``)
+``$`` is USD), upper-case flight numbers of a known airline (``BA117``, ``BAW117``, ``BA 117``)
 or of two upper-case letters and three or four digits (``XX999``), upper-case airport codes
 (IATA, or ICAO read as IATA) and clock readings (``14:30``, ``2:30 pm``, ``9pm``). Not
 checked: numbers without a currency, durations and delays (``3 h 30``, ``3:30 hours late``,
@@ -99,8 +99,8 @@ def _amount(match: re.Match[str], text: str) -> tuple[str, Decimal]:
 def _flight_number(match: re.Match[str], text: str) -> str | None:
     """The IATA form of the flight number a match states; None when it is something else."""
     code, gap, number = match["code"], match["gap"], match["number"]
-    if (gap and not code.isupper()) or f"{code}{number}".upper() in REGIME_NAMES:
-        return None  # "by 3", "to 5", "UK261"
+    if not code.isupper() or f"{code}{number}".upper() in REGIME_NAMES:
+        return None  # "by 3", "ba117" (with every airline known, lower case is prose), "UK261"
     if find_airline(code) is not None:
         # A letter-digit code needs 3+ digits: "A320" is an aircraft, "B62" a gate.
         shortest = 1 if code.isalpha() else 3
