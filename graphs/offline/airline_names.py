@@ -40,7 +40,7 @@ the short form of 'United Airlines'; only callsigns and first words are checked 
 
 _TOKEN = re.compile(r"[a-z0-9&']+")
 _NUMBER = re.compile(
-    r"\s*(?:flights?|flt|numbers?|no\.?)?\s*#?\s*(?P<number>[0-9]{1,4})\b"
+    r"\s*(?:(?:flights?|flt)\s*)?(?:(?:numbers?|no\.?)\s*)?#?\s*(?P<number>[0-9]{1,4})\b"
     r"(?![:.,]?[0-9])(?!\s*(?:[ap]\.?m\b|h\b|hrs?\b|hours?\b|mins?\b|minutes?\b|days?\b"
     r"|weeks?\b|months?\b|years?\b|st\b|nd\b|rd\b|th\b|%|kg\b|people\b|passengers?\b|bags?\b"
     r"|times?\b|euros?\b|dollars?\b|pounds?\b))"

@@ -44,7 +44,7 @@ INTENT_PATTERNS = {
     Intent.RIGHTS: r"\bowed?\b|\bcompensat|\b(?:eu|uk|ec) ?261\b|\brefund|\bentitle|\brights\b"
     r"|\bcan i claim\b|\bclaim (?:for|compensation)\b|\bappr\b|\bdot rules?\b|\bmoney back\b"
     r"|\b(?:pay|paying|cover) (?:for )?(?:my |the |a )?(?:hotel|meals?|food|taxi)\b|\bam i due\b"
-    r"|\bwhat am i due\b|\bget anything\b|\bblamed\b",
+    r"|\bwhat am i due\b|\bget anything\b|\bblamed\b|\bwhat (?:do|can|should) (?:i|we) get\b",
     Intent.ALTERNATIVES: r"\balternative|\bother flights?\b|\banother flight\b|\brebook"
     r"|\bre-?rout|\bnext flights?\b|\bearlier flights?\b|\blater flights?\b"
     r"|\bflights (?:from|between|out of|to)\b|\bwhat flights\b|\boptions\b"
@@ -53,7 +53,8 @@ INTENT_PATTERNS = {
     r"|\banything (?:else )?(?:from|out of|to|going)\b|\bwhat(?:'s| is) left\b"
     r"|\bnext (?:ones|departures?)\b|\bwhat(?:'s| is) (?:flying|running)\b"
     r"|\b(?:any|another|other) (?:other )?way\b|\banything (?:earlier|later|before|after)\b"
-    r"|\b(?:need|want|find) (?:me )?(?:a )?seat\b|\balt(?:ernate)? flts\b",
+    r"|\b(?:need|want|find) (?:me )?(?:a )?seat\b|\balt(?:ernate)? flts\b"
+    r"|\b(?:different|new|replacement|backup|back-up) (?:flights?|connections?|routings?)\b",
     Intent.CONNECTION: r"\bconnect|\blayover\b|\btransfer\b|\bmake it to my next\b"
     r"|\bmisconnect|\bconn?ecti|\bat risk of missing\b|\benough time\b"
     r"|\bis (?:that|it|this) enough\b"
@@ -63,13 +64,16 @@ INTENT_PATTERNS = {
     r"|\b(?:simulated|live|real|mock|fake) data\b",
     Intent.DISRUPTION: r"\bwhy\b|\bwhat(?:'s| is) (?:happening|going on|wrong|up)\b|\bdisrupt"
     r"|\bwhat (?:should|can) i expect\b|\b(?:inbound|incoming) (?:aircraft|plane)\b|\bassess"
-    r"|\bhow bad\b|\bexplain\b|\bhold-?up\b|\bwhat(?:'s| has) changed\b|\bground stop\b"
+    r"|\bhow bad\b|\bexplain\b|\bhold[- ]?up\b|\bwhat(?:'s| has) changed\b|\bground stop\b"
     r"|\bhow serious\b|\bworr(?:y|ied)\b"
     r"|\bthe cause\b|\bthe inbound\b|\boff-?block\b|\bwhat happened\b|\bpicture\b"
     r"|\bdiver(?:t|sion)|\birr?ops (?:summary|report|brief|assessment|picture)\b|\bstuck\b"
     r"|\bcaus(?:e|ing)\b|\bwhat'?s? goin'? on\b|\bground delay"
     r"|\bhead (?:to|for) the airport\b|\bexpect (?:any )?(?:trouble|problems|delays)\b"
-    r"|\bis it (?:the |because of |due to )?(?:weather|atc|crew|strike|a strike|technical)",
+    r"|\bis it (?:the |because of |due to )?(?:weather|atc|crew|strike|a strike|technical)"
+    r"|\b(?:still )?(?:go|head|leave|drive) (?:to|for) the airport\b|\bget worse\b"
+    r"|\b(?:delay|hold-?up|cancell?ation)(?:'s)? (?:because|due to|caused)\b"
+    r"|\b(?:be|get|getting) (?:cancell?ed|scrapped)\b|\bworth (?:going|leaving)\b",
     Intent.STATUS: r"\bstatus\b|\bon time\b|\bdelay|\blate\b|\bgate\b|\bterminal\b|\bland"
     r"|\bdepart|\barriv|\bleav|\bleft\b|\btake off\b|\btaken off\b|\bcancel|\bscrapped\b"
     r"|\bwhen\b|\bwhere is\b|\bcheck\b|\bhow(?:'s| is)\b|\bany news\b|\bpushed back\b"
@@ -79,7 +83,9 @@ INTENT_PATTERNS = {
 
 
 _DESIGNATOR = re.compile(
-    r"\b(?P<code>[A-Za-z]{3}|[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z])(?P<space> ?)(?P<number>[0-9]{1,4})"
+    r"\b(?P<code>[A-Za-z]{3}|[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z])"
+    r"(?P<space> ?|\s+(?:flight|flt)\s*(?:number\s*|no\.?\s*)?#?\s*)"
+    r"(?P<number>[0-9]{1,4})"
     r"(?P<suffix>[A-Za-z]?)\b(?!:[0-9]|\.[0-9]|\s*(?:[ap]\.?m\b|h\b|hrs?\b|hours?\b|mins?\b"
     r"|minutes?\b|days?\b|%))"
 )
@@ -133,10 +139,34 @@ CAUSES: tuple[tuple[Cause, str], ...] = (
     (
         "carrier",
         r"\btechnical\b|\bmechanical\b|\bmaintenance\b|\bcrew\b|\bstaff shortage"
-        r"|\boverbook|\bit problem|\bsystem outage\b|\bairline'?s fault\b",
+        r"|\boverbook|\bit problem|\bsystem outage\b|\bairline'?s fault\b"
+        r"|\b(?:pilots?|captain|crew|co-?pilot|staff)\b[^.?!]{0,20}\b(?:sick|ill|unwell|no-?show"
+        r"|didn'?t (?:show|turn up)|out of hours|timed out)",
     ),
 )
 """Cause words, first match wins: the airline's own staff on strike is not extraordinary."""
+_REFUNDED = re.compile(
+    r"\b(?:they|airline|carrier|has|have|had|was|were|been|got) refunded\b(?![^.?!]*\byet\b)"
+    r"|(?<!\bwill )(?<!\bwould )(?<!\bthey )\brefunded (?:my|our|the|us|me)\b(?![^.?!]*\byet\b)"
+    r"|\b(?:got|received|been given|gave me|gave us|issued|accepted|took) (?:a |my |our |the )?"
+    r"(?:full )?refund\b",
+    re.I,
+)
+"""The ticket already refunded, a fact ('they refunded my ticket'), not a question about it."""
+_FINALLY = re.compile(
+    r"\b(?:(?:only|finally|eventually) )?(?:got (?:to|in|into|there|home)|arrived|reached"
+    r"|made it (?:to|home)|landed)\b",
+    re.I,
+)
+"""Words before the day and time a disrupted trip finally reached its destination."""
+_CLOCK = re.compile(r"\b(?P<h>[01]?[0-9]|2[0-3])[:.h](?P<m>[0-5][0-9])\b(?!\s*(?:[ap]\.?m))")
+_CORRECTION = re.compile(
+    r"\bno,? sorry\b|\bsorry,? (?:i mean|make that|no)\b|\bi mean(?:t)?\b|\bcorrection\b"
+    r"|\bscratch that\b|\bmake that\b|\b(?:oops|whoops|wait),? (?:no|i mean|it'?s)\b"
+    r"|\bwrong (?:flight|number)\b|\bnot that one\b",
+    re.I,
+)
+"""Words taking back a flight just named: the flights after them are the ones meant."""
 _BECAUSE = re.compile(r"\b(?:because|due to|caused by|owing to)\b")
 _SEQUENCE = re.compile(r"\b(?:then|connect\w*|onward|into|to|on|at|via)\b|[0-9]{4}-", re.I)
 """Words between flights that make them legs flown one after another, not a list."""
@@ -202,6 +232,8 @@ class Request:
     unclear_places: tuple[Place, ...] = ()
     metro: Place | None = None
     flight_range: bool = False
+    refunded: bool = False
+    final_arrival: str | None = None
 
 
 def find_flights(text: str) -> list[tuple[str, int]]:
@@ -220,6 +252,7 @@ def find_flights(text: str) -> list[tuple[str, int]]:
         if (
             token in NOT_FLIGHTS
             or (match["space"] and _is_word(code))
+            or (len(match["space"]) > 1 and not code.isupper())
             or _DURATION.match(match[0])
             or is_airline_name(match[0])
         ):
@@ -265,14 +298,18 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
     """
     clean, injected = strip_instructions(text)
     lowered = clean.lower()
-    places = find_places(clean)
+    places = [
+        # 'a refund from Delta': the airline, not Delta, Utah, whatever airport it names
+        replace(p, code=None) if p.by_city and is_airline_name(p.name) else p
+        for p in find_places(clean)
+    ]
     origin_place = next((p for p in places if p.role == "from"), None)
     origin_zone = _zone(origin_place.code) if origin_place and origin_place.code else None
     local_now = now.astimezone(origin_zone or zone or dt.UTC)
     dates = find_dates(clean, local_now, words=origin_zone is not None or zone is None)
     told = next((d for d in dates if is_notice_date(clean, d)), None)
     dates = [d for d in dates if d is not told]
-    named = find_flights(clean)
+    named = _corrected(find_flights(clean), clean)
     flights = in_travel_order(
         _assign(named, dates, places, clean, local_now.date()),
         [start for _, start in named],
@@ -320,9 +357,44 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
         ignored_instructions=injected,
         date_problem=next((d.problem for d in dates if d.problem), None),
         unclear_places=tuple(p for p in places if p.code is None),
-        metro=next((p for p in places if p.code and len(p.choices) > 1), None),
+        metro=next((p for p in places if p.code and len(p.choices) > 1 and not p.by_city), None),
         flight_range=len(flights) >= 2 and _RANGE.search(clean) is not None,
+        refunded=_REFUNDED.search(clean) is not None,
+        final_arrival=_final_arrival(clean, dates, local_now.date()),
     )
+
+
+def _final_arrival(text: str, dates: list[DateMention], today: dt.date) -> str | None:
+    """When the traveller finally got there ('only got to Kinshasa on 2 December at 15:10'),
+    as 'YYYY-MM-DD HH:MM'; None unless both the day and the clock time are written."""
+    for verb in _FINALLY.finditer(text):
+        day = next((d for d in dates if d.value and verb.end() <= d.start <= verb.end() + 40), None)
+        if day is None or day.value is None:
+            continue
+        clock = _CLOCK.search(text, verb.end(), min(len(text), day.start + 40))
+        date = _day_value(day.value, today)
+        if clock is not None and date is not None:
+            return f"{date} {int(clock['h']):02d}:{clock['m']}"
+    return None
+
+
+def _day_value(value: str, today: dt.date) -> str | None:
+    offsets = {"today": 0, "yesterday": -1, "tomorrow": 1}
+    if value in offsets:
+        return (today + dt.timedelta(days=offsets[value])).isoformat()
+    return value if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else None
+
+
+def _corrected(named: list[tuple[str, int]], text: str) -> list[tuple[str, int]]:
+    """The flights named after a correction ('EY 19? no, sorry, EY 15'): they replace the ones
+    before it."""
+    if len(named) < 2:
+        return named
+    marks = [m.end() for m in _CORRECTION.finditer(text) if m.start() > named[0][1]]
+    if not marks:
+        return named
+    after = [item for item in named if item[1] >= marks[-1]]
+    return after or named
 
 
 def _per_sector(
@@ -386,6 +458,14 @@ def _assign(
     single = {d.value for d in valued}
     default = valued[0].value if len(single) == 1 else None
     if default is None and valued and valued[0].start < positions[0]:
+        default = valued[0].value
+    elif (
+        default is None
+        and valued
+        and not re.search(r"[.?!\n]", text[positions[0] : valued[0].start])
+    ):
+        # 'SN 3631 to Brussels then SN 501 to Kinshasa on 1 December': the legs before the
+        # first date in their sentence fly that day.
         default = valued[0].value
     origins = [p for p in places if p.role == "from" and p.code]
     arrivals = [p for p in places if p.role in ("to", "into") and p.code]

@@ -25,7 +25,9 @@ _TOLD_BEFORE = re.compile(rf"{TOLD}[^.?!]{{0,12}}$", re.I)
 """Words right before a date that is the day the traveller was told, not a flight's day."""
 _SAME_DAY = re.compile(
     rf"{TOLD}[^.?!]{{0,25}}\b(?:at the (?:gate|airport|desk|counter)|at check-?in|on the day"
-    r"|the same day|when we (?:got|arrived))|\b(?:no|zero) notice\b",
+    r"|the same day|when we (?:got|arrived))|\b(?:no|zero) notice\b"
+    r"|\bcancell?ed\b[^.?!]{0,40}\b(?:already|were|was) (?:at|in) the (?:airport|gate|terminal"
+    r"|lounge)\b|\bcancell?ed\b[^.?!]{0,40}\b(?:already )?(?:checked in|boarded)\b",
     re.I,
 )
 _DAY_BEFORE = re.compile(

@@ -70,12 +70,25 @@ METRO_HUBS = {
     "new delhi": ("DEL",),
     "frankfurt": ("FRA",),
     "reykjavik": ("KEF", "RKV"),
+    "manchester": ("MAN", "WFD"),
+    "copenhagen": ("CPH", "RKE"),
 }
 """Multi-airport metros: the hub first, then the others a traveller might mean. A city with a
 single entry is one whose name other airports carry too ('Frankfurt-Hahn', 'Berlin Tegel',
 closed, 'Montreal Saint-Hubert'): the city alone means the one listed."""
 
-AIRPORT_ALIASES = {"haneda": "HND", "sea tac": "SEA", "seatac": "SEA", "jfk": "JFK"}
+AIRPORT_ALIASES = {
+    "haneda": "HND",
+    "sea tac": "SEA",
+    "seatac": "SEA",
+    "jfk": "JFK",
+    "reagan": "DCA",
+    "reagan national": "DCA",
+    "washington reagan": "DCA",
+    "washington national": "DCA",
+    "dulles": "IAD",
+    "washington dulles": "IAD",
+}
 """Names travellers use for an airport that its table entry does not contain."""
 
 _GENERIC_WORDS = """
@@ -146,6 +159,8 @@ class Place:
         name: The name as matched ('london', 'LHR').
         choices: The other airports the name may mean: a metro's airports, or an ambiguous
             name's candidates.
+        by_city: Whether the code was chosen only as the one airport of the city so named
+            ('Porto' is OPO, not Porto Santo): the weakest rule, so other readings come first.
     """
 
     code: str | None
@@ -154,6 +169,7 @@ class Place:
     end: int
     name: str
     choices: tuple[str, ...] = ()
+    by_city: bool = False
 
 
 def fold(text: str) -> str:
@@ -209,12 +225,17 @@ def _name_keys(name: str, city: str) -> Iterator[tuple[str, bool]]:
                 yield word, False
 
 
+_BY_CITY: set[tuple[str, ...]] = set()
+"""Airports of a name that only one of them has as its city: that one is the main one."""
+
+
 @cache
 def _index() -> dict[str, tuple[str, ...]]:
     """Every place name, folded, with the airports it may mean, the main one first."""
     table = _airports("IATA")
     strong: defaultdict[str, list[str]] = defaultdict(list)
     weak: defaultdict[str, list[str]] = defaultdict(list)
+    cities: defaultdict[str, list[str]] = defaultdict(list)
     for code, row in table.items():
         if not row["icao"]:
             continue  # private strips and heliports with a code of their own
@@ -223,6 +244,7 @@ def _index() -> dict[str, tuple[str, ...]]:
             key = " ".join(_TOKEN.findall(part))
             if key and key not in COMMON:
                 strong[key].append(code)
+                cities[key].append(code)
         for key, is_strong in _name_keys(row["name"] or "", city):
             if key not in COMMON:
                 (strong if is_strong else weak)[key].append(code)
@@ -232,6 +254,12 @@ def _index() -> dict[str, tuple[str, ...]]:
         )
         for key in set(strong) | set(weak)
     }
+    for key, codes in cities.items():
+        if len(set(codes)) == 1 and _tied(index[key]):
+            # 'Porto' is the city of OPO; 'Porto Santo' and 'Porto Cheli' only share a word.
+            rest = tuple(code for code in index[key] if code != codes[0])
+            index[key] = (codes[0], *rest)
+            _BY_CITY.add(index[key])
     index.update(METRO_HUBS)
     index.update({key: (code,) for key, code in AIRPORT_ALIASES.items()})
     return index
@@ -259,7 +287,14 @@ def is_ambiguous(codes: tuple[str, ...]) -> bool:
     """Whether a name's airports have no main one: a tie no rule broke."""
     if len(codes) < 2:
         return False
-    if codes in METRO_HUBS.values():
+    if codes in METRO_HUBS.values() or codes in _BY_CITY:
+        return False
+    return _tied(codes)
+
+
+def _tied(codes: tuple[str, ...]) -> bool:
+    """Whether no ranking rule but the city's put the first of ``codes`` before the second."""
+    if len(codes) < 2:
         return False
     table = _airports("IATA")
     first, second = codes[0], codes[1]
@@ -333,7 +368,9 @@ def find_places(text: str) -> list[Place]:
         if role == "near":
             continue
         code = None if is_ambiguous(codes) else codes[0]
-        places.append(Place(code, role, start, end, name, codes if len(codes) > 1 else ()))
+        choices = codes if len(codes) > 1 else ()
+        by_city = codes in _BY_CITY
+        places.append(Place(code, role, start, end, name, choices, by_city))
     return places
 
 

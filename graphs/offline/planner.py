@@ -97,6 +97,28 @@ ADDED = re.compile(r"\bsame (?:ticket|booking|reservation)\b|\bcontinuing\b|\bas
 ASKED_BEFORE = re.compile(r"\b(?:terminal|which airport|what aircraft)\b", re.I)
 """What a status result already says and seldom changes (a gate does), so a follow-up about
 it needs no new lookup."""
+GATE_ASKED = re.compile(r"\b(?:which|what)(?:'s| is)? (?:the )?gate\b", re.I)
+FRESH = re.compile(r"\b(?:confirm\w*|chang\w*|still|now|updated?|latest|yet|new)\b", re.I)
+"""A gate the last status gave answers 'which gate?', unless the traveller asks whether it
+still holds ('is the gate confirmed?', 'has the gate changed?')."""
+SAME_AGAIN = re.compile(
+    r"\bsame (?:check|thing|question|again|for)\b|\bditto\b|\bthe same (?:for|with)\b"
+    r"|\b(?:do|check|run) (?:the same|that|it) (?:again )?for\b",
+    re.I,
+)
+"""A follow-up asking what was asked before about another flight: the earlier intent."""
+ORDINAL = re.compile(
+    r"\bthe (?P<which>first|1st|second|2nd|third|3rd|last|latter|former) (?:one|flight|leg)?",
+    re.I,
+)
+"""A flight of the earlier turn named by its place in the list ('the second one')."""
+_ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+ONWARD = re.compile(
+    r"\bafter (?:that|it|this)\b|\bonward\b|\bconnecting\b"
+    r"|\b(?:i|we)(?:'ll| will| can| could)? (?:still )?make (?:it|the connection|that)\b",
+    re.I,
+)
+"""With one new flight, words that make it the next leg of the flight talked about."""
 
 _ROUTE_LINE = re.compile(
     r"^(?:[0-9]+\. |Inbound: |Onward: )?(?P<flight>[A-Z0-9]{2,3}[0-9]{1,4}[A-Z]?) "
@@ -246,6 +268,23 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
             return Plan(reply=ASK_RETURN)
         flights = memory.return_flights
     intent = request.intent
+    if memory.intent and memory.flights and flights and SAME_AGAIN.search(request.text):
+        intent = memory.intent  # 'same check for EI 155': what was asked before, for another
+    if (
+        len(flights) == 1
+        and len(memory.flights) == 1
+        and flights[0].flight_number != memory.flights[0].flight_number
+        and intent in (None, Intent.STATUS)
+        and ONWARD.search(request.text)
+    ):
+        # 'I've got LH 1410 out of Frankfurt after that, will I make it?': the next leg.
+        intent = Intent.CONNECTION
+        flights = (memory.flights[0], flights[0])
+    if not flights and len(memory.flights) >= 2 and (ordinal := ORDINAL.search(request.text)):
+        # 'and the second one tomorrow?': that flight of the ones asked about before.
+        index = _ORDINALS.get(ordinal["which"].lower(), len(memory.flights) - 1)
+        if index < len(memory.flights):
+            flights = (memory.flights[index],)
     if intent is None:
         if memory.flights and request.origin and not flights and LEG.search(request.text):
             # 'I meant the Singapore to London part': the same flight, another leg.
@@ -269,7 +308,7 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
         not flights
         and intent is Intent.STATUS
         and memory.results
-        and ASKED_BEFORE.search(request.text)
+        and (ASKED_BEFORE.search(request.text) or _gate_known(request.text, memory))
     ):
         # "Which terminal does it land at?": the status just looked up says so already.
         return Plan(reply=answer(list(memory.results)))
@@ -278,6 +317,13 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
     if request.date is not None:
         flights = tuple(replace(f, date=request.date) for f in flights)
     return _calls(intent, flights, request, memory, tools)
+
+
+def _gate_known(text: str, memory: Memory) -> bool:
+    """Whether 'which gate?' is answered by the last status, which names a gate."""
+    if not GATE_ASKED.search(text) or FRESH.search(text):
+        return False
+    return any("gate" in str(result.content).lower() for result in memory.results)
 
 
 def _rights_facts(request: Request) -> bool:
@@ -324,6 +370,10 @@ def _calls(
             args["cause"] = request.cause
         if request.notice_days is not None:
             args["cancellation_notice_days"] = request.notice_days
+        if request.refunded:
+            args["ticket_refunded"] = True
+        if request.final_arrival is not None:
+            args["final_arrival"] = request.final_arrival
         calls = [(PASSENGER_RIGHTS.name, args)]
     elif intent is Intent.DISRUPTION:
         calls = [(ASSESS_DISRUPTION.name, f.args()) for f in flights]

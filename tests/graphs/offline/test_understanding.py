@@ -14,6 +14,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import Runnable
 
+from evals.dataset import Missing
 from evals.scoring import ASKS_FOR, DECLINE
 from flight_agent.clock import FakeClock
 from graphs.offline.dates import find_dates
@@ -275,7 +276,7 @@ def test_refusals_decline_and_say_what_can_be_done(text: str) -> None:
         ("other flights to JFK?", "origin"),
     ],
 )
-def test_questions_name_what_is_missing(text: str, missing: str) -> None:
+def test_questions_name_what_is_missing(text: str, missing: Missing) -> None:
     """A clarifying question asks ('?') and names the missing fact in the contract's words."""
     reply = ask(text)
     assert reply.tool_calls == []
