@@ -21,33 +21,42 @@ from evals.runner import (
 )
 from evals.scripted_api import ScriptedChatServer
 
-OVERALL_FLOORS = {"passed": 0.50, "exact": 0.42, "tool_selection": 0.64}
-"""A little under the offline model's 52 % / 44 % / 67 % on the 324 dev cases, measured while
-both were being reworked: raise them as the offline model catches up."""
+OVERALL_FLOORS = {"passed": 0.97, "exact": 0.75, "tool_selection": 0.97}
+"""A little under the offline model's 99.6 % / 79 % / 99.8 % on the 554 dev cases."""
 
 PASS_FLOORS = {
-    "status": 0.38,
-    "batch": 0.6,
-    "health": 0.9,
-    "connection": 0.28,
-    "rights": 0.5,
-    "alternatives": 0.28,
-    "disruption": 0.45,
-    "follow_up": 0.72,
-    "relative_date": 0.5,
-    "clarify": 0.66,
-    "out_of_scope": 0.5,
-    "hostile": 0.45,
+    "status": 0.95,
+    "batch": 0.95,
+    "health": 0.95,
+    "connection": 0.9,
+    "rights": 0.95,
+    "alternatives": 0.95,
+    "disruption": 0.95,
+    "follow_up": 0.95,
+    "relative_date": 0.95,
+    "clarify": 0.95,
+    "out_of_scope": 0.95,
+    "hostile": 0.95,
 }
 """Per category, a little under the measured rate by meaning (or behaviour)."""
 
-TRAJECTORY_FLOOR = 0.35
-"""A little under the 16 of 41 full runs measured."""
+TRAJECTORY_FLOOR = 0.9
+"""A little under the 56 of 59 full runs measured."""
+
+HELD_OUT_FLOOR = 0.8
+"""A little under the 83 % the offline model scores on the 144 held-out cases, which were
+written before it was changed and never used to tune it (the target is 90 %)."""
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
     return run_eval({"dev": load_cases()}, "offline")
+
+
+def test_the_held_out_split_stays_above_its_floor() -> None:
+    """The offline model on cases it was never tuned on: the fair estimate for new phrasing."""
+    held_out = run_eval({"heldout": load_cases(split="heldout")}, "offline", trajectory=False)
+    assert held_out.splits["heldout"].overall.passed >= HELD_OUT_FLOOR
 
 
 @pytest.mark.parametrize("rate", list(OVERALL_FLOORS))
