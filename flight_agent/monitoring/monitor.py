@@ -156,7 +156,7 @@ class FlightMonitor:
         state = await self.store.add(
             Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
         )
-        self.watched_count = len(await self.store.list_all())
+        self.watched_count = await self.store.count()
         self._wake.set()
         return state
 
@@ -164,7 +164,7 @@ class FlightMonitor:
         """Stop watching a flight; False when it was not watched."""
         key = Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
         removed = await self.store.remove(key.key)
-        self.watched_count = len(await self.store.list_all())
+        self.watched_count = await self.store.count()
         return removed
 
     async def watched(self) -> list[WatchState]:

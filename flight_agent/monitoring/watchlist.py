@@ -15,9 +15,15 @@ Leases follow the store's injected clock, so tests advance a fake clock instead 
 lease must outlast one poll: a worker still polling when its lease ends may poll the same
 interval as the worker that takes over, and only the first of their two saves is kept.
 
-``MemoryWatchStore`` serves one process (its events go to a ``MemoryEventStream``).
-``RedisWatchStore`` keeps the states in a hash (``{namespace}:monitor:watches``, key -> state
-JSON), the due index in a sorted set (``{namespace}:monitor:due``, score = epoch seconds) and the
+Costs do not grow with the fleet faster than the fleet does: in both stores adding, removing,
+claiming and saving a watch cost O(log n), ``count`` O(1), and ``due`` O(k log n) for the k
+watches it answers, never a scan of every watch (``list_all`` is the one call that reads them
+all).
+
+``MemoryWatchStore`` serves one process (its events go to a ``MemoryEventStream``); its due index
+is a heap (``DueIndex``). ``RedisWatchStore`` keeps the states in a hash
+(``{namespace}:monitor:watches``, key -> state JSON), the due index in a sorted set
+(``{namespace}:monitor:due``, score = epoch seconds, read with a limited ZRANGEBYSCORE) and the
 events in a ``RedisEventStream``; add, claim and save are Lua scripts, so each is atomic across
 processes, and everything survives a restart of the service. Its commands
 go through a ``RedisGuard``: when Redis fails, every method raises ``StoreUnavailableError``
@@ -38,6 +44,7 @@ from flight_agent.cache.base import KEY_NAMESPACE
 from flight_agent.cache.redis_cache import escape_credentials
 from flight_agent.changes import FlightChange
 from flight_agent.clock import SYSTEM_CLOCK, Clock
+from flight_agent.monitoring.due_index import DueIndex
 from flight_agent.monitoring.memory_stream import MemoryEventStream
 from flight_agent.monitoring.redis_stream import RedisEventStream
 from flight_agent.monitoring.state import Watch, WatchState
@@ -88,6 +95,10 @@ class WatchStore(ABC):
     @abstractmethod
     async def list_all(self) -> list[WatchState]:
         """Every watch, finished ones included, ordered by key."""
+
+    @abstractmethod
+    async def count(self) -> int:
+        """How many flights are watched, finished ones included."""
 
     @abstractmethod
     async def due(
@@ -150,19 +161,19 @@ class MemoryWatchStore(WatchStore):
         super().__init__(clock=clock)
         self.events: MemoryEventStream = events or MemoryEventStream(clock=clock)
         self._states: dict[str, WatchState] = {}
-        self._due: dict[str, datetime] = {}
+        self._due = DueIndex()
 
     async def add(self, watch: Watch) -> WatchState:
         """See ``WatchStore.add``."""
         if watch.key not in self._states:
             state = self._new_state(watch)
             self._states[watch.key] = state
-            self._due[watch.key] = state.created_at
+            self._due.set(watch.key, state.created_at)
         return self._states[watch.key]
 
     async def remove(self, key: str) -> bool:
         """See ``WatchStore.remove``."""
-        self._due.pop(key, None)
+        self._due.discard(key)
         return self._states.pop(key, None) is not None
 
     async def get(self, key: str) -> WatchState | None:
@@ -173,13 +184,16 @@ class MemoryWatchStore(WatchStore):
         """See ``WatchStore.list_all``."""
         return [self._states[key] for key in sorted(self._states)]
 
+    async def count(self) -> int:
+        """See ``WatchStore.count``."""
+        return len(self._states)
+
     async def due(
         self, now: datetime | None = None, limit: int = DEFAULT_DUE_LIMIT
     ) -> list[WatchState]:
         """See ``WatchStore.due``."""
-        cutoff = now or self._clock.now()
-        ready = sorted((when, key) for key, when in self._due.items() if when <= cutoff)
-        return [self._states[key] for _, key in ready[:limit]]
+        keys = self._due.due(now or self._clock.now(), limit)
+        return [self._states[key] for key in keys]
 
     async def claim(self, key: str, worker_id: str, lease: timedelta) -> WatchState | None:
         """See ``WatchStore.claim``."""
@@ -187,7 +201,7 @@ class MemoryWatchStore(WatchStore):
         when = self._due.get(key)
         if when is None or when > now:
             return None
-        self._due[key] = now + lease
+        self._due.set(key, now + lease)
         self._log_claim(key, worker_id, now + lease)
         return self._states[key]
 
@@ -199,9 +213,9 @@ class MemoryWatchStore(WatchStore):
         self.events.append(events_for(state, changes))
         self._states[state.key] = state
         if state.next_due is None:
-            self._due.pop(state.key, None)
+            self._due.discard(state.key)
         else:
-            self._due[state.key] = state.next_due
+            self._due.set(state.key, state.next_due)
         return True
 
 
@@ -313,6 +327,10 @@ class RedisWatchStore(WatchStore):
         stored = await self._guard.run(lambda: self._redis.hvals(self._keys[0]))
         states = [WatchState.model_validate_json(value) for value in stored]
         return sorted(states, key=lambda state: state.key)
+
+    async def count(self) -> int:
+        """See ``WatchStore.count``."""
+        return int(await self._guard.run(lambda: self._redis.hlen(self._keys[0])))
 
     async def due(
         self, now: datetime | None = None, limit: int = DEFAULT_DUE_LIMIT

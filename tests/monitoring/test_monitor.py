@@ -119,6 +119,18 @@ async def test_an_unknown_flight_cannot_be_watched(early_clock: FakeClock) -> No
     await service.aclose()
 
 
+async def test_the_watched_count_follows_watch_and_unwatch(early_clock: FakeClock) -> None:
+    """The stats count every watched flight once, however often it is watched."""
+    service = service_on(MockFlightDataProvider("Mock", clock=early_clock), early_clock)
+    await service.watch("BA117", DAY)
+    await service.watch("BA117", DAY)
+    await service.watch("BA283", DAY)
+    assert service.monitor.stats().watched_flights == 2
+    assert await service.unwatch("BA117", DAY)
+    assert service.monitor.stats().watched_flights == 1
+    await service.aclose()
+
+
 async def test_a_restart_on_redis_resumes_the_watched_flights(
     private_redis: RedisServer, early_clock: FakeClock
 ) -> None:

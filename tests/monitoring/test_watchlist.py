@@ -107,6 +107,34 @@ async def test_due_returns_the_earliest_first_up_to_the_limit(
     ]
 
 
+async def test_the_due_index_follows_reschedules_removals_and_ties(
+    store: WatchStore, clock: FakeClock
+) -> None:
+    """A rescheduled watch moves to its new place, a removed one leaves, a claimed one waits for
+    its lease; watches due at the same time come back by key; count counts every watch."""
+    now = clock.now()
+    states = {number: await store.add(watch(number)) for number in (5, 6, 7, 8)}
+    for number, wait in ((5, 10), (6, 20), (7, 10), (8, 30)):
+        states[number] = due_at(states[number], now + minutes(wait))
+        assert await store.save(states[number])
+    assert await store.save(due_at(states[5], now + minutes(25)))
+    assert await store.remove(watch(6).key)
+    assert await store.count() == 3
+    assert keys(await store.due(now + minutes(40))) == [
+        "BA7:2026-11-28",
+        "BA5:2026-11-28",
+        "BA8:2026-11-28",
+    ]
+    clock.advance(minutes(10).total_seconds())
+    assert await store.claim(watch(7).key, "worker-a", minutes(30)) is not None
+    assert keys(await store.due(now + minutes(30))) == ["BA5:2026-11-28", "BA8:2026-11-28"]
+    assert keys(await store.due(now + minutes(40))) == [
+        "BA5:2026-11-28",
+        "BA8:2026-11-28",
+        "BA7:2026-11-28",
+    ]
+
+
 async def test_a_claim_hides_the_watch_until_saved_or_the_lease_ends(
     store: WatchStore, clock: FakeClock
 ) -> None:
@@ -254,6 +282,7 @@ async def test_a_redis_that_refuses_connections_fails_each_call_with_one_error(
         store.remove("BA117:2026-11-28"),
         store.get("BA117:2026-11-28"),
         store.list_all(),
+        store.count(),
         store.due(),
         store.claim("BA117:2026-11-28", "w1", LEASE),
         store.save(WatchState(watch=watch(117), created_at=clock.now(), next_due=None)),
