@@ -10,7 +10,6 @@ every face must answer it with.
 * ``RAW_REQUESTS`` are HTTP requests only the MCP endpoint meets (malformed JSON-RPC).
 
 Non-ASCII characters are written as escapes, so a reader sees which code point each one is.
-A case marked ``xfail(strict=True)`` shows a defect; its reason says which (see the report).
 """
 
 from __future__ import annotations
@@ -169,12 +168,9 @@ def refusal(
     arguments: dict[str, Any],
     says: str,
     kind: ErrorKind = "invalid_query",
-    *,
-    defect: str | None = None,
 ) -> pytest.ParameterSet:
-    """One tool-call case, strictly expected to fail when it shows the ``defect`` named."""
-    marks = [pytest.mark.xfail(strict=True, reason=defect)] if defect else []
-    return pytest.param(Refusal(tool, arguments, says, kind), id=f"{tool}:{case_id}", marks=marks)
+    """One tool-call case."""
+    return pytest.param(Refusal(tool, arguments, says, kind), id=f"{tool}:{case_id}")
 
 
 BA117 = {"flight_number": "BA117"}
@@ -1179,12 +1175,9 @@ def raw(
     status: int,
     says: str,
     headers: dict[str, str] | None = None,
-    *,
-    defect: str | None = None,
 ) -> pytest.ParameterSet:
     """One case of ``RAW_REQUESTS``."""
-    marks = [pytest.mark.xfail(strict=True, reason=defect)] if defect else []
-    return pytest.param(RawRequest(body, status, says, headers), id=case_id, marks=marks)
+    return pytest.param(RawRequest(body, status, says, headers), id=case_id)
 
 
 def call_body(arguments: str, tool: str = "get_flight_status", request_id: str = "1") -> bytes:

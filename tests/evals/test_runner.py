@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -108,13 +107,16 @@ def test_concurrency_is_bounded() -> None:
     """No more than ``concurrency`` items are worked on at once; results keep their order."""
     running, most = 0, 0
     lock = threading.Lock()
+    # Each item waits until three run at once: a pool running fewer breaks the barrier, and
+    # one running more shows in ``most``.
+    together = threading.Barrier(3, timeout=5)
 
     def work(item: int) -> int:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
-        time.sleep(0.02)
+        together.wait()
         with lock:
             running -= 1
         return item * 2
