@@ -1,9 +1,13 @@
 """The offline chat model: reads a traveller's request by rules, plans tool calls, answers.
 
-``model`` is the LangChain chat model; ``intents`` reads the request (what is asked, with
-``airline_names``, ``places``, ``dates``, ``notice`` and ``legs`` for flights, airports, dates,
-cancellation notice and the order legs are flown in; ``scope`` for what is declined),
-``planner`` turns it into tool calls, and ``answers`` writes the reply from the tools' results.
+``model`` is the LangChain chat model. ``intents`` reads the request: what is asked, with
+``keywords`` for the intent, cause and provider, ``flights`` and ``airline_names`` for
+flights, ``places`` and ``codes`` for airports, ``dates`` for days, ``windows`` for departure
+windows, ``notice`` for cancellation notice, ``legs`` for the order legs are flown
+in, ``words`` for short English words that look like codes, and ``scope`` for what is
+declined. ``planner`` turns it into tool calls, with what earlier turns established
+(``memory``) and the request an answer to its question completes (``clarified``);
+``small_talk`` answers greetings and thanks; ``answers`` writes the reply from tool results.
 """
 
 from graphs.offline.model import OfflineChatModel

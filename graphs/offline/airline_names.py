@@ -16,13 +16,16 @@ ones). Only airlines with an IATA code are indexed: the tools take IATA designat
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import cache
 
-from flight_agent.airlines import airlines
+from flight_agent.airlines import airlines, find_airline
 from flight_agent.errors import InvalidFlightQueryError
 from flight_agent.flight_query import FlightDesignator
+from graphs.offline.dates import MONTH
 from graphs.offline.places import COMMON, fold, is_place_name
+from graphs.offline.words import is_plain_word
 
 SUFFIXES = re.compile(
     r"(?:\s+(?:air ?lines?|airways|airline|aviation|inc|ltd|limited|llc|plc|s\.?a|ag|co"
@@ -30,6 +33,9 @@ SUFFIXES = re.compile(
 )
 """Words an airline's name ends with that travellers leave out: 'Delta Air Lines' -> 'delta',
 'Jet2.com' -> 'jet2'."""
+AIR = re.compile(r"\s+air$")
+"""'Air' after a brand ('Wizz Air', 'EVA Air'): left out as well, unless the brand alone is a
+plain word ('Sun Air', 'Blue Air')."""
 _NOT_NAMES_WORDS = """
 air aero aer easy jet sky fly star sun blue global express royal national international
 regional trans pacific atlantic united american china india
@@ -49,8 +55,16 @@ _MORE = re.compile(r"\s*(?:,|and|&|/|or)\s*#?")
 """What joins further numbers of the same airline: 'Ryanair 202 and 1884', 'easyJet 8001, 8201'."""
 _LISTED = re.compile(r"[^.?!:;0-9]{1,40}:\s*(?=[0-9]{1,4}\s*(?:,|and\b|&))")
 """Words and a colon between a name and its numbers' list: 'easyJet from Gatwick: 8001, 8201'."""
+_MONTH_AFTER = re.compile(rf"\s*(?:of\s+)?{MONTH}\b")
 _PLACE_WORD = re.compile(r"\b(?:from|to|into|in|at|via|out of|leaving|for)\s*$")
 MAX_WORDS = 5
+FUZZY_WORDS = 3
+MIN_FUZZY = 5
+FUZZY_CUTOFF = 0.82
+MAX_TYPOS = 2
+"""A name of 5 letters or more, in 1 to 3 words, matches the airline name it is this close to
+(``difflib``'s ratio) and at most ``MAX_TYPOS`` letters longer or shorter than: a letter or two
+dropped, doubled or swapped ('Untied', 'Luftansa', 'british airway')."""
 
 # Ranks of a key's kind: a lower rank wins when several airlines answer to the same words.
 FULL, SHORT, CALLSIGN, FIRST_WORD = range(4)
@@ -74,6 +88,9 @@ def _index() -> dict[str, tuple[int, int, str]]:
         short = SUFFIXES.sub("", name)
         if short != name and len(short) >= 3:
             add(short, SHORT, order, airline.iata)
+        brand = AIR.sub("", short)
+        if brand != short and len(brand) >= 3 and brand not in NOT_NAMES:
+            add(brand, SHORT, order, airline.iata)  # 'Wizz Air' -> 'wizz', 'Korean Air' -> 'korean'
         callsign = fold(airline.callsign)
         if len(callsign) >= 4 and callsign not in NOT_NAMES and airline.active:
             add(callsign, CALLSIGN, order, airline.iata)
@@ -101,6 +118,26 @@ def is_airline_name(word: str) -> bool:
     """Whether a word is an airline's name or short form ('Jet2'), not a flight number."""
     entry = _index().get(fold(word))
     return entry is not None and entry[0] <= SHORT
+
+
+def airlines_named(text: str) -> set[str]:
+    """IATA codes of the airlines ``text`` names without a flight number: by code ('the AF
+    one') or by name, short form or callsign ('the Air France flight', 'the KLM one')."""
+    folded = fold(text)
+    words = _TOKEN.findall(folded)
+    index = _index()
+    named = {code for code in re.findall(r"\b[A-Z0-9]{2}\b", text) if find_airline(code)}
+    for word in words:
+        airline = find_airline(word) if len(word) == 3 and not is_plain_word(word) else None
+        if airline is not None and airline.active and airline.icao == word.upper():
+            named.add(airline.iata)  # 'the klm one'
+    for size in range(1, MAX_WORDS + 1):
+        for position in range(len(words) - size + 1):
+            key = " ".join(words[position : position + size])
+            entry = index.get(key)
+            if entry is not None and not (size == 1 and key in NOT_NAMES and entry[0] > SHORT):
+                named.add(entry[2])
+    return {code for code in named if code}
 
 
 def find_named_flights(text: str) -> list[tuple[str, int, int]]:
@@ -159,8 +196,41 @@ def _match_at(
         iata = entry[2] if entry else None
         if iata is None and size == 1:
             iata = _first_words().get(text[start:end])
-        if place_word and is_place_name(key):
-            continue  # 'flights to Singapore 2 ...': a place, not an airline
+        if place_word and is_place_name(key) and _MONTH_AFTER.match(folded, number.end()):
+            continue  # 'flights to Singapore 2 December': a place and a day, not a flight
         if iata is not None and not (size == 1 and key in COMMON and entry and entry[0] > SHORT):
             return size, iata, number
+        if size <= FUZZY_WORDS and (iata := _misspelt(key)) is not None:
+            return size, iata, number
     return None
+
+
+def _misspelt(key: str) -> str | None:
+    """The IATA code of the airline a misspelt name means ('Luftansa', 'Untied', 'british
+    airway', 'ryan air'): the one full name or short form it is closest to, if close enough."""
+    words = key.split()
+    compact = key.replace(" ", "")
+    if (
+        len(compact) < MIN_FUZZY
+        or words[0] in NOT_NAMES
+        or is_plain_word(words[0])
+        or is_place_name(key)  # a city's name is spelt right: 'Berlin' is no typo of 'Bering'
+    ):
+        return None
+    names = _compact_names().get(compact[0], {})
+    close = difflib.get_close_matches(compact, names, n=1, cutoff=FUZZY_CUTOFF)
+    if not close or abs(len(close[0]) - len(compact)) > MAX_TYPOS:
+        return None  # 'service' is no typo of 'Skyservice'
+    return names[close[0]]
+
+
+@cache
+def _compact_names() -> dict[str, dict[str, str]]:
+    """Full names and short forms without spaces, to IATA codes ('britishairways' -> 'BA'), by
+    first letter: a misspelling seldom starts with another letter ('travel' is not 'MyTravel')."""
+    found: dict[str, dict[str, str]] = {}
+    for key, (rank, _, iata) in sorted(_index().items(), key=lambda item: item[1][:2]):
+        if rank <= SHORT:
+            compact = key.replace(" ", "")
+            found.setdefault(compact[0], {}).setdefault(compact, iata)
+    return found

@@ -251,8 +251,9 @@ def _error(text: str) -> str:
 
 
 ADDRESSED = re.compile(
-    r"\b(?:must|should|tell (?:the )?(?:user|passenger|traveller|customer)s?|assistants?|important"
-    r"|note to|urgent|attention|click|visit|contact|rebook at)\b|www\.|https?://"
+    r"\b(?:must|should|tell (?:the )?(?:them|him|her|user|passenger|traveller|customer)s?"
+    r"|assistants?|important|note to|urgent|attention|click|visit|contact|rebook at)\b"
+    r"|www\.|https?://|\+[0-9][0-9 ()-]{6,}[0-9]|\b(?:call|phone|ring|text) (?:us|them|\+?[0-9])"
     r"|\b[\w-]+\.(?:com|net|org|example|io|info)\b",
     re.I,
 )

@@ -1,4 +1,4 @@
-"""Dates and clock times in a traveller's words, for the offline model.
+"""Dates in a traveller's words, for the offline model.
 
 ``find_dates`` finds date phrases ("tomorrow morning", "tmrw", "tonight", "on Friday", "next
 Tuesday", "this coming Sunday", "next week Monday", "2 days ago", "in a week", "a week today",
@@ -10,8 +10,8 @@ what the traveller means where the parser reads it otherwise (each such fast pat
 "today", "tomorrow" and "yesterday" (and "tonight", "this morning" ...) may pass through as
 words: the tools read them in the origin's zone themselves. Vague phrases ("next week", "in
 the spring") and impossible dates ("2026-02-30") are reported, for a question; dates before
-``EARLIEST_YEAR`` too, for a refusal. ``find_window`` reads a departure window such as "after
-14:00", "before noon" or "in the evening".
+``EARLIEST_YEAR`` too, for a refusal. Departure windows ("after 14:00") are read by
+``graphs.offline.windows``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ EARLIEST_YEAR = 2000
 """Flight data goes back a few days at most; a date before this year is no real request."""
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH = (
+MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
@@ -35,13 +35,33 @@ _YEAR = r"(?:,?\s+[0-9]{4}\b)?"
 COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 COUNTS["seven"] = 7
 """Counts travellers write in words ('two weeks', 'a week today')."""
-_COUNT = rf"(?:[0-9]{{1,2}}|{'|'.join(COUNTS)})"
+_COUNT = rf"(?:[0-9]{{1,2}}|a couple of|{'|'.join(COUNTS)})"
 _WEEKDAY = "|".join(WEEKDAYS)
+SHORT_WEEKDAYS = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "weds": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+"""Weekdays as travellers shorten them; 'sat', 'sun' and 'wed' only after 'on', 'next' ..."""
+_SHORT_WEEKDAY = "mon|tues?|weds|thu(?:rs?)?|fri"
 _BASE = r"(?:today|tomorrow)"
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
 ABBREVIATIONS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow"}
 """How travellers shorten day words in chat."""
 
+NUMERIC = re.compile(
+    r"\b(?P<a>[0-3]?[0-9])/(?P<b>[0-3]?[0-9])(?:/(?P<y>(?:20)?[0-9]{2}))?\b(?!/)"
+    r"|\b(?P<c>[0-3]?[0-9])\.(?P<d>[01]?[0-9])\.(?:(?P<z>(?:20)?[0-9]{2})\b)?"
+)
+"""Dates in figures: '24/12', '12/24/26', '15.12.' (a dot after the month: '13.40' is a time)."""
 PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")),
     ("same", re.compile(r"\bthat (?:same )?(?:day|morning|afternoon|evening|night)\b", re.I)),
@@ -50,6 +70,10 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\bthe (?:next|following) (?:day|morning|afternoon|evening|night)\b", re.I),
     ),
     ("week_on", re.compile(r"\b(?:this time|same time) next week\b", re.I)),
+    (
+        "weekday_week",
+        re.compile(rf"\ba week (?:on|from|this) (?:{_WEEKDAY})\b|\b(?:{_WEEKDAY}) week\b", re.I),
+    ),
     (
         "next_week",
         re.compile(rf"\bnext week(?: on)? (?:{_WEEKDAY})\b|\b(?:{_WEEKDAY}) next week\b", re.I),
@@ -60,13 +84,17 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "vague",
         re.compile(
             r"\b(?:next|later this|this coming) (?:week|month)\b"
-            r"|\b(?:in|during|this|next) (?:the )?(?:spring|summer|autumn|fall|winter)\b",
+            r"|\b(?:in|during|this|next) (?:the )?(?:spring|summer|autumn|fall|winter)\b"
+            r"|\b(?:this|next|the|over the|at the) weekend\b"
+            r"|\bover (?:christmas|xmas|the holidays)\b",
             re.I,
         ),
     ),
     (
         "holiday",
-        re.compile(r"\b(?:new year'?s (?:eve|day)|christmas (?:eve|day)|boxing day)\b", re.I),
+        re.compile(
+            r"\b(?:new year'?s (?:eve|day)|(?:christmas|xmas) (?:eve|day)|boxing day)\b", re.I
+        ),
     ),
     (
         "word",
@@ -74,12 +102,19 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:(?:the )?day (?:after tomorrow|before yesterday)"
             r"|(?:today|tonight|tomorrow|yesterday|tmrw|tmr|tmw)"
             r"(?: (?:morning|afternoon|evening|night))?"
-            r"|this (?:morning|afternoon|evening)|last night)\b",
+            r"|this (?:morning|afternoon|evening)|last night|(?:the )?night before last)\b",
             re.I,
         ),
     ),
     ("coming", re.compile(rf"\b(?:this )?coming (?:{_WEEKDAY})\b", re.I)),
-    ("weekday", re.compile(rf"\b(?:(?:next|last|this) )?(?:{_WEEKDAY})\b", re.I)),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?:(?:next|last|this) )?(?:{_WEEKDAY}|{_SHORT_WEEKDAY})\b"
+            r"|\b(?:on|next|last|this) (?:sat|sun|wed)\b",
+            re.I,
+        ),
+    ),
     (
         "count",
         re.compile(
@@ -87,15 +122,22 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("date", re.compile(rf"\b(?:the )?{_ORDINAL}(?: of)? {_MONTH}{_YEAR}", re.I)),
-    ("date", re.compile(rf"\b{_MONTH} (?:the )?{_ORDINAL}\b{_YEAR}", re.I)),
+    ("date", re.compile(rf"\b(?:the )?{_ORDINAL}(?: of)? {MONTH}{_YEAR}", re.I)),
+    ("date", re.compile(rf"\b{MONTH} (?:the )?{_ORDINAL}\b{_YEAR}", re.I)),
     ("ordinal", re.compile(r"\bthe ([0-3]?[0-9])(?:st|nd|rd|th)\b", re.I)),
+    ("numeric", NUMERIC),
 )
 """Date phrases by kind, most specific first; a phrase inside an earlier one is skipped."""
 
 DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 """The relative words the tools read themselves, in the origin's zone."""
 _PAST_TENSE = re.compile(r"\b(?:was|were|did|had|went|got|left|landed|ago|last)\b", re.I)
+_AHEAD = re.compile(
+    r"\b(?:need|needs|want|wants|will|going to|gonna|flying|leaving|rebook|options?|find)\b|'ll\b",
+    re.I,
+)
+"""Words of a trip still to come: 'got cancelled, need Toronto to Vancouver on Friday'."""
+_CLAUSE = re.compile(r"[.?!;,\n]|\bbut\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +205,11 @@ def _resolve(
     if kind == "week_on":
         # The parser reads "this time next week" as next week's Monday.
         return DateMention((today + dt.timedelta(days=7)).isoformat(), start)
+    if kind == "weekday_week":
+        # British 'a week on Friday', 'Friday week': the Friday after the coming one.
+        weekday = WEEKDAYS.index(next(w for w in WEEKDAYS if w in lowered))
+        ahead = (weekday - today.weekday()) % 7 + 7
+        return DateMention((today + dt.timedelta(days=ahead)).isoformat(), start)
     if kind == "next_week":
         # The parser reads "next week Monday" as vague: that weekday in the coming week.
         weekday = WEEKDAYS.index(next(w for w in WEEKDAYS if w in lowered))
@@ -178,25 +225,34 @@ def _resolve(
         return DateMention(_span(lowered, today).isoformat(), start)
     if kind == "holiday":
         # The parser knows no holidays: the next one on or after today.
-        month, day_of_month = _HOLIDAYS[re.sub(r"'", "", lowered)]
+        month, day_of_month = _HOLIDAYS[re.sub(r"'", "", lowered).replace("xmas", "christmas")]
         later = dt.date(today.year, month, day_of_month) < today
         return DateMention(dt.date(today.year + later, month, day_of_month).isoformat(), start)
+    if kind == "numeric":
+        return _numeric(NUMERIC.fullmatch(phrase), today, start)
     if kind == "ordinal":
         # The parser reads "the 5th" alone as May: the next 5th on or after today.
         return _next_day_of_month(int(re.sub(r"\D", "", phrase)), today, start)
     if kind == "word":
         head = lowered.split()[0]
         head = ABBREVIATIONS.get(head, head)
-        if words and head in DAY_WORDS:
-            return DateMention(head, start)
+        if head in DAY_WORDS:
+            return DateMention(head if words else _shift(today, DAY_WORDS[head]), start)
         if head in ("this", "tonight"):
             return DateMention("today" if words else today.isoformat(), start)
         if lowered == "last night":
             return DateMention("yesterday" if words else _shift(today, -1), start)
+        if lowered.endswith("night before last"):
+            return DateMention(_shift(today, -2), start)
+    if kind == "weekday":
+        # 'Fri', 'on Sat', 'next weds': the weekday written out, which the parser reads surely.
+        words_in = [SHORT_WEEKDAYS.get(word, word) for word in lowered.split() if word != "on"]
+        lowered = phrase = " ".join(words_in)
     if kind == "weekday" and lowered in WEEKDAYS and WEEKDAYS[today.weekday()] == lowered:
         # A bare weekday that is today's means today; the parser counts a week ahead.
         return DateMention("today" if words else today.isoformat(), start)
-    past = kind in ("weekday", "date") and _PAST_TENSE.search(text) is not None
+    past = kind in ("weekday", "date") and _in_past(text, start)
+    phrase = re.sub(r"\ba couple of\b", "2", phrase, flags=re.I)  # the parser knows no couple
     parsed = _parse(phrase, now, "past" if past else "future")
     if parsed is None:
         return DateMention(None, start, "invalid")
@@ -208,9 +264,22 @@ def _resolve(
     return _dated(parsed, start)
 
 
+def _in_past(text: str, start: int) -> bool:
+    """Whether a weekday or date at ``start`` lies behind: read in its own clause first
+    ('cancelled, need one on Friday' looks ahead), else in the whole message."""
+    clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    end = _CLAUSE.search(text, start)
+    clause = text[clause_start : end.start() if end else len(text)]
+    if _PAST_TENSE.search(clause):
+        return True
+    if _AHEAD.search(clause):
+        return False
+    return _PAST_TENSE.search(text) is not None
+
+
 def _span(phrase: str, today: dt.date) -> dt.date:
     words = phrase.split()
-    count = words[0] if words[0] != "in" else "a"
+    count = "2" if "couple" in words else words[0] if words[0] != "in" else "a"
     unit = next(u for u in UNIT_DAYS if any(w.startswith(u) for w in words))
     days = (int(count) if count.isdigit() else COUNTS.get(count, 1)) * UNIT_DAYS[unit]
     return today + dt.timedelta(days=days + ("tomorrow" in words))
@@ -261,6 +330,32 @@ def _shift(today: dt.date, days: int) -> str:
     return (today + dt.timedelta(days=days)).isoformat()
 
 
+def _numeric(match: re.Match[str] | None, today: dt.date, start: int) -> DateMention:
+    """A date in figures. Day and month are told apart only when one of them is over 12
+    ('24/12' is 24 December, '12/24' too); '5/12' may be 5 December or 12 May, so it is vague,
+    for a question. Without a year, the reading nearest today."""
+    if match is None:
+        return DateMention(None, start, "invalid")
+    first, second = int(match["a"] or match["c"]), int(match["b"] or match["d"])
+    if first > 12 >= second or first == second:
+        day, month = first, second
+    elif second > 12 >= first:
+        day, month = second, first
+    else:
+        return DateMention(None, start, "vague" if max(first, second) <= 12 else "invalid")
+    written = match["y"] or match["z"]
+    years = [2000 + int(written) % 100] if written else [today.year - 1, today.year, today.year + 1]
+    readings = []
+    for year in years:
+        try:
+            readings.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        return DateMention(None, start, "invalid")
+    return _dated(min(readings, key=lambda day: abs((day - today).days)), start)
+
+
 def _next_day_of_month(day_of_month: int, today: dt.date, start: int) -> DateMention:
     year, month = today.year, today.month
     for _ in range(3):
@@ -272,80 +367,3 @@ def _next_day_of_month(day_of_month: int, today: dt.date, start: int) -> DateMen
             return DateMention(day.isoformat(), start)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return DateMention(None, start, "invalid")
-
-
-TIME = (
-    r"(?P<{0}>[0-2]?[0-9])"
-    r"(?::(?P<{0}_min>[0-5][0-9])\s*(?P<{0}_ampm>[ap]\.?m\.?)?|\s*(?P<{0}_pm>[ap]\.?m\.?))"
-)
-_BARE_HOUR = r"(?P<{0}>[0-9]|1[0-2])(?P<{0}_min>)(?P<{0}_ampm>)(?P<{0}_pm>)(?![0-9:.])"
-_LOOSE = (
-    r"(?P<{0}>[0-2]?[0-9])(?::(?P<{0}_min>[0-5][0-9]))?(?P<{0}_ampm>)\s*(?P<{0}_pm>[ap]\.?m\.?)?"
-)
-_BETWEEN = re.compile(rf"\bbetween\s+{_LOOSE.format('a')}\s+and\s+{_LOOSE.format('b')}", re.I)
-_AFTER = re.compile(rf"\b(?:after|from|later than|not before)\s+{TIME.format('a')}", re.I)
-_BEFORE = re.compile(
-    rf"\b(?:before|by|until|no later than|earlier than)\s+{TIME.format('b')}", re.I
-)
-_AFTER_HOUR = re.compile(rf"\b(?:after|later than|not before)\s+{_BARE_HOUR.format('a')}", re.I)
-_BEFORE_HOUR = re.compile(
-    rf"\b(?:before|until|no later than|earlier than)\s+{_BARE_HOUR.format('b')}", re.I
-)
-NAMED_TIMES = re.compile(r"\b(?:noon|midday|mid-day)\b", re.I)
-"""Clock times said as words, read as 12:00."""
-PARTS_OF_DAY = {
-    "morning": ("05:00", "11:59"),
-    "afternoon": ("12:00", "17:59"),
-    "evening": ("17:00", "23:59"),
-    "tonight": ("17:00", "23:59"),
-}
-_PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|tonight)\b", re.I)
-
-
-def find_window(text: str) -> tuple[str | None, str | None]:
-    """The local departure window asked for, as (earliest, latest) ``HH:MM`` or None.
-
-    A bare hour ('after 6', 'between 7 and 11') is read in the part of the day named
-    ('evening': 18:00; 'morning': 07:00), else as the afternoon hour when it is before 7
-    (nobody asks for flights after 6 in the morning that way); 'between 2 and 5pm' reads both
-    hours as afternoon ones.
-    """
-    text = NAMED_TIMES.sub("12:00", text)
-    part = _PART_OF_DAY.search(text)
-    afternoon = part is not None and part[1].lower() in ("evening", "tonight", "afternoon")
-    between = _BETWEEN.search(text)
-    if between:
-        if between["b_pm"] and not between["a_pm"]:
-            afternoon = between["b_pm"].lower().startswith("p")
-        morning = part is not None and part[1].lower() == "morning"
-        return (
-            _clock(between, "a", afternoon=afternoon, morning=morning),
-            _clock(between, "b", afternoon=afternoon, morning=morning),
-        )
-    earliest, latest = PARTS_OF_DAY[part[1].lower()] if part else (None, None)
-    after = _AFTER.search(text) or _AFTER_HOUR.search(text)
-    before = _BEFORE.search(text) or _BEFORE_HOUR.search(text)
-    if after:
-        earliest = _clock(after, "a", afternoon=afternoon)
-        latest = None if not before else latest
-    if before:
-        latest = _clock(before, "b", afternoon=afternoon)
-    return earliest, latest
-
-
-def _clock(
-    match: re.Match[str], name: str, *, afternoon: bool = False, morning: bool = False
-) -> str | None:
-    hour = int(match[name])
-    minute = int(match[f"{name}_min"] or 0)
-    ampm = (match[f"{name}_ampm"] or match[f"{name}_pm"] or "").lower()
-    bare = not ampm and not match[f"{name}_min"] and hour < 12 and not morning
-    if bare and (afternoon or hour < 7):
-        ampm = "pm"  # a bare hour: "after 6" in the evening
-    if ampm.startswith("p") and hour < 12:
-        hour += 12
-    elif ampm.startswith("a") and hour == 12:
-        hour = 0
-    if hour > 23 or (ampm and int(match[name]) > 12):
-        return None
-    return f"{hour:02d}:{minute:02d}"

@@ -12,139 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from enum import StrEnum
-from typing import Literal
 
-from flight_agent.airlines import find_airline
 from flight_agent.airports import find_airport
-from flight_agent.errors import InvalidFlightQueryError
-from flight_agent.flight_query import FlightDesignator
-from graphs.offline.airline_names import find_named_flights, is_airline_name
-from graphs.offline.dates import DateMention, Problem, find_dates, find_window, next_day
+from graphs.offline.airline_names import is_airline_name
+from graphs.offline.dates import COUNTS, DateMention, Problem, find_dates, next_day
+from graphs.offline.flights import find_flights
+from graphs.offline.keywords import Cause, Intent, cause_of, intent_of, provider_of
 from graphs.offline.legs import in_travel_order
 from graphs.offline.notice import is_notice_date, notice_days
 from graphs.offline.places import Place, find_places
 from graphs.offline.scope import OFF_TOPICS, strip_instructions
+from graphs.offline.windows import find_window
 
-Cause = Literal["unknown", "carrier", "carrier_safety", "extraordinary"]
-
-
-class Intent(StrEnum):
-    """What the traveller wants done; each maps to one tool (status to one of two)."""
-
-    STATUS = "status"
-    HEALTH = "health"
-    CONNECTION = "connection"
-    RIGHTS = "rights"
-    ALTERNATIVES = "alternatives"
-    DISRUPTION = "disruption"
-
-
-INTENT_PATTERNS = {
-    Intent.RIGHTS: r"\bowed?\b|\bcompensat|\b(?:eu|uk|ec) ?261\b|\brefund|\bentitle|\brights\b"
-    r"|\bcan i claim\b|\bclaim (?:for|compensation)\b|\bappr\b|\bdot rules?\b|\bmoney back\b"
-    r"|\b(?:pay|paying|cover) (?:for )?(?:my |the |a )?(?:hotel|meals?|food|taxi)\b|\bam i due\b"
-    r"|\bwhat am i due\b|\bget anything\b|\bblamed\b|\bwhat (?:do|can|should) (?:i|we) get\b",
-    Intent.ALTERNATIVES: r"\balternative|\bother flights?\b|\banother flight\b|\brebook"
-    r"|\bre-?rout|\bnext flights?\b|\bearlier flights?\b|\blater flights?\b"
-    r"|\bflights (?:from|between|out of|to)\b|\bwhat flights\b|\boptions\b"
-    r"|(?<!or )\bsomething else\b"
-    r"|\bwhat else (?:goes|flies|is there)\b|\bstill flying\b|\bget (?:me |us )?(?:on|out of)\b"
-    r"|\banything (?:else )?(?:from|out of|to|going)\b|\bwhat(?:'s| is) left\b"
-    r"|\bnext (?:ones|departures?)\b|\bwhat(?:'s| is) (?:flying|running)\b"
-    r"|\b(?:any|another|other) (?:other )?way\b|\banything (?:earlier|later|before|after)\b"
-    r"|\b(?:need|want|find) (?:me )?(?:a )?seat\b|\balt(?:ernate)? flts\b"
-    r"|\b(?:different|new|replacement|backup|back-up) (?:flights?|connections?|routings?)\b",
-    Intent.CONNECTION: r"\bconnect|\blayover\b|\btransfer\b|\bmake it to my next\b"
-    r"|\bmisconnect|\bconn?ecti|\bat risk of missing\b|\benough time\b"
-    r"|\bis (?:that|it|this) enough\b"
-    r"|\bmake (?:the|my) (?:\w+ )?(?:flight|connection|onward)\b",
-    Intent.HEALTH: r"\bproviders?\b|\bdata sources?\b|\bfeeds?\b|\bapis?\b|\bhealth(?:y)?\b"
-    r"|\bflight ?aware\b|\baero ?api\b|\baero ?data ?box\b|\baviation ?stack\b"
-    r"|\b(?:simulated|live|real|mock|fake) data\b",
-    Intent.DISRUPTION: r"\bwhy\b|\bwhat(?:'s| is) (?:happening|going on|wrong|up)\b|\bdisrupt"
-    r"|\bwhat (?:should|can) i expect\b|\b(?:inbound|incoming) (?:aircraft|plane)\b|\bassess"
-    r"|\bhow bad\b|\bexplain\b|\bhold[- ]?up\b|\bwhat(?:'s| has) changed\b|\bground stop\b"
-    r"|\bhow serious\b|\bworr(?:y|ied)\b"
-    r"|\bthe cause\b|\bthe inbound\b|\boff-?block\b|\bwhat happened\b|\bpicture\b"
-    r"|\bdiver(?:t|sion)|\birr?ops (?:summary|report|brief|assessment|picture)\b|\bstuck\b"
-    r"|\bcaus(?:e|ing)\b|\bwhat'?s? goin'? on\b|\bground delay"
-    r"|\bhead (?:to|for) the airport\b|\bexpect (?:any )?(?:trouble|problems|delays)\b"
-    r"|\bis it (?:the |because of |due to )?(?:weather|atc|crew|strike|a strike|technical)"
-    r"|\b(?:still )?(?:go|head|leave|drive) (?:to|for) the airport\b|\bget worse\b"
-    r"|\b(?:delay|hold-?up|cancell?ation)(?:'s)? (?:because|due to|caused)\b"
-    r"|\b(?:be|get|getting) (?:cancell?ed|scrapped)\b|\bworth (?:going|leaving)\b",
-    Intent.STATUS: r"\bstatus\b|\bon time\b|\bdelay|\blate\b|\bgate\b|\bterminal\b|\bland"
-    r"|\bdepart|\barriv|\bleav|\bleft\b|\btake off\b|\btaken off\b|\bcancel|\bscrapped\b"
-    r"|\bwhen\b|\bwhere is\b|\bcheck\b|\bhow(?:'s| is)\b|\bany news\b|\bpushed back\b"
-    r"|\bairborne\b|\bboarding\b|\blooking\b|\bstill on\b|\bon schedule\b",
-}
-"""Keywords per intent, strongest first: the first that matches wins."""
-
-
-_DESIGNATOR = re.compile(
-    r"\b(?P<code>[A-Za-z]{3}|[A-Za-z][A-Za-z0-9]|[0-9][A-Za-z])"
-    r"(?P<space> ?|\s+(?:flight|flt)\s*(?:number\s*|no\.?\s*)?#?\s*)"
-    r"(?P<number>[0-9]{1,4})"
-    r"(?P<suffix>[A-Za-z]?)\b(?!:[0-9]|\.[0-9]|\s*(?:[ap]\.?m\b|h\b|hrs?\b|hours?\b|mins?\b"
-    r"|minutes?\b|days?\b|%))"
-)
-_DURATION = re.compile(r"[0-9]h[0-5][0-9]$")
-"""'1h10' is a layover's length, not flight 10 of airline '1H'."""
-NOT_FLIGHTS = frozenset(
-    {"EU261", "UK261", "EC261", "A318", "A319", "A320", "A321", "A330", "A340", "A350", "A380"}
-    | {"B737", "B747", "B757", "B767", "B777", "B787"}
-)
-"""Tokens shaped like designators that name a regulation or an aircraft."""
-_WORDS_WORDS = """
-a an am as at be by do go he hi if in is it me my no of oh ok on or pm so to up us we ya yo
-"""
-WORDS = frozenset(_WORDS_WORDS.split())
-"""Two-letter English words: in lower case, 'to 5' or 'at 10' is no flight."""
-ROUTE = frozenset({"from", "to"})
 _RANGE = re.compile(r"\b(?:every|all|each|any)\b[^.?!]{0,40}\bfrom\b", re.I)
-
-_FLIGHT_WORD = re.compile(r"\bflight(?: number)?(?: is)?:?\s*$", re.I)
-CONNECTION_HINT = re.compile(
-    r"\bonward\b|\bmake it\b|\btight\b|\bslack\b|\bmct\b|\bminimum connect"
-    r"|\bin\b.*\bout\b|\b(?:that|it) work\b|\bbreak it\b|\ba shot at\b|\bstill make\b"
-    r"|\bdoable\b|\bmiss(?:ing)?\b|\bfine\b|\bgo(?:ing|nna)? (?:to )?work\b",
-    re.I,
-)
-"""With two flights, words that ask whether one connects to the other."""
-SEQUENCE_HINT = re.compile(r"\bthen\b|\bafter\b|\bfollowed by\b", re.I)
-"""With two flights and nothing else asked ('BA 1 then AA 100, 50 mins?'), legs to connect."""
-
-PROVIDERS = {
-    "flightaware": "FlightAware",
-    "aeroapi": "FlightAware",
-    "aerodatabox": "AeroDataBox",
-    "aviationstack": "AviationStack",
-    "simulated": "Simulated",
-}
-CAUSES: tuple[tuple[Cause, str], ...] = (
-    (
-        "carrier",
-        r"\b(?:crew|staff|pilots?|airline)'?s? strikes?\b|\bown (?:crew|staff|pilots)"
-        r"|\bstrike by (?:the )?(?:crew|staff|pilots)"
-        r"|\b(?:crew|staff|pilots)\b[^.?!]{0,12}\b(?:walked out|walk-?out|went on strike|striking)",
-    ),
-    ("carrier_safety", r"\bsafety\b"),
-    (
-        "extraordinary",
-        r"\bweather\b|\bstorm|\bsnow|\bfog\b|\bice\b|\bhurricane|\btyphoon"
-        r"|\bstrikes?\b|\bair traffic control\b|\batc\b|\bvolcan|\bsecurity\b|\bbird strike"
-        r"|\bhit a bird\b|\bbirds?\b",
-    ),
-    (
-        "carrier",
-        r"\btechnical\b|\bmechanical\b|\bmaintenance\b|\bcrew\b|\bstaff shortage"
-        r"|\boverbook|\bit problem|\bsystem outage\b|\bairline'?s fault\b"
-        r"|\b(?:pilots?|captain|crew|co-?pilot|staff)\b[^.?!]{0,20}\b(?:sick|ill|unwell|no-?show"
-        r"|didn'?t (?:show|turn up)|out of hours|timed out)",
-    ),
-)
-"""Cause words, first match wins: the airline's own staff on strike is not extraordinary."""
+"""A range of flight numbers ('every flight from AA1 to AA5000'), not flights booked."""
 _REFUNDED = re.compile(
     r"\b(?:they|airline|carrier|has|have|had|was|were|been|got) refunded\b(?![^.?!]*\byet\b)"
     r"|(?<!\bwill )(?<!\bwould )(?<!\bthey )\brefunded (?:my|our|the|us|me)\b(?![^.?!]*\byet\b)"
@@ -168,7 +49,7 @@ _CORRECTION = re.compile(
 )
 """Words taking back a flight just named: the flights after them are the ones meant."""
 _BECAUSE = re.compile(r"\b(?:because|due to|caused by|owing to)\b")
-_SEQUENCE = re.compile(r"\b(?:then|connect\w*|onward|into|to|on|at|via)\b|[0-9]{4}-", re.I)
+_SEQUENCE = re.compile(r"\b(?:then|connect\w*|onward|into|to|on|at|via)\b|[0-9]{4}-|>|\u2192", re.I)
 """Words between flights that make them legs flown one after another, not a list."""
 _SECTORS = re.compile(r"\b(?:sectors?|legs|segments)\b", re.I)
 _OVERNIGHT = re.compile(r"\bred-?eye\b|\bovernight(?: flight)?\b", re.I)
@@ -184,13 +65,14 @@ _RETURN_FLIGHT = re.compile(
     r"|\b(?:coming|flying|going) (?:back|home)\b",
     re.I,
 )
+_NUMBER_WORDS = "|".join(word for word, count in COUNTS.items() if count > 1)
 _HOW_MANY = re.compile(
-    r"\b(?:top|first|show(?: me)?|up to)\s+(?P<n>[0-9]{1,2})\b"
-    r"|\b(?P<m>[0-9]{1,2}) (?:earliest|latest|next|first|options|alternatives)\b"
+    rf"\b(?:top|first|show(?: me)?|up to)\s+(?P<n>[0-9]{{1,2}}|{_NUMBER_WORDS})\b"
+    rf"|\b(?P<m>[0-9]{{1,2}}|{_NUMBER_WORDS}) (?:earliest|latest|next|first|options|alternatives)\b"
     r"|\b(?:just|only) (?:the )?(?P<one>(?:first|next|earliest) (?:one|flight)|one)\b",
     re.I,
 )
-"""How many flights to list: 'top 3', '4 earliest', 'just the first one'."""
+"""How many flights to list: 'top 3', '4 earliest', 'two alternatives', 'just the first one'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,57 +118,6 @@ class Request:
     final_arrival: str | None = None
 
 
-def find_flights(text: str) -> list[tuple[str, int]]:
-    """Flights named in ``text`` with their positions, normalized to the IATA form.
-
-    A designator of a known airline may be lower case or spaced ('ba117', 'ba 117', 'DLH 400')
-    unless its code is an English word in lower case ('to 5', 'at 10'); a 3-letter code in lower
-    case only when joined ('dlh400'). An unknown code counts only as one upper-case token after
-    the word 'flight' or with a 3-4 digit number ('XX9999'), so gates such as 'A41' do not. An
-    airline's name or callsign before a number names a flight too ('United 901').
-    """
-    found: list[tuple[str, int]] = []
-    for match in _DESIGNATOR.finditer(text):
-        code = match["code"]
-        token = f"{code}{match['number']}{match['suffix']}".upper()
-        if (
-            token in NOT_FLIGHTS
-            or (match["space"] and _is_word(code))
-            or (len(match["space"]) > 1 and not code.isupper())
-            or _DURATION.match(match[0])
-            or is_airline_name(match[0])
-        ):
-            continue
-        if find_airline(code) is None and not (
-            match[0].isupper()
-            and not match["space"]
-            and (len(match["number"]) >= 3 or _FLIGHT_WORD.search(text, 0, match.start()))
-        ):
-            continue
-        try:
-            found.append((FlightDesignator.parse(token).flight_id, match.start()))
-        except InvalidFlightQueryError:
-            continue
-    taken = [(start, start + len(flight_id) + 1) for flight_id, start in found]
-    found += [
-        (flight_id, start)
-        for flight_id, start, end in find_named_flights(text)
-        if not any(start < other_end and other_start < end for other_start, other_end in taken)
-    ]
-    unique: list[tuple[str, int]] = []
-    for flight_id, start in sorted(found, key=lambda item: item[1]):
-        if flight_id not in (name for name, _ in unique):
-            unique.append((flight_id, start))
-    return unique
-
-
-def _is_word(code: str) -> bool:
-    """Whether a code written apart from its number reads as a word ('to 5', 'by 3', 'ana 2')."""
-    if code.isupper():
-        return False
-    return len(code) == 3 or code.lower() in WORDS
-
-
 def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> Request:
     """Read one user message.
 
@@ -298,10 +129,12 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
     """
     clean, injected = strip_instructions(text)
     lowered = clean.lower()
+    named = _corrected(find_flights(clean), clean)
     places = [
         # 'a refund from Delta': the airline, not Delta, Utah, whatever airport it names
         replace(p, code=None) if p.by_city and is_airline_name(p.name) else p
         for p in find_places(clean)
+        if p.start not in {start for _, start in named}  # 'connect to Iberia 2714': a flight
     ]
     origin_place = next((p for p in places if p.role == "from"), None)
     origin_zone = _zone(origin_place.code) if origin_place and origin_place.code else None
@@ -309,23 +142,16 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
     dates = find_dates(clean, local_now, words=origin_zone is not None or zone is None)
     told = next((d for d in dates if is_notice_date(clean, d)), None)
     dates = [d for d in dates if d is not told]
-    named = _corrected(find_flights(clean), clean)
     flights = in_travel_order(
         _assign(named, dates, places, clean, local_now.date()),
         [start for _, start in named],
         clean,
     )
     flights = _per_sector(flights, places, clean)
-    intent = next(
-        (name for name, pattern in INTENT_PATTERNS.items() if re.search(pattern, lowered)), None
-    )
-    if len(flights) >= 2 and (
-        (intent in (None, Intent.STATUS) and CONNECTION_HINT.search(clean))
-        or (intent is None and SEQUENCE_HINT.search(clean))
-    ):
-        intent = Intent.CONNECTION
-    if intent is Intent.STATUS and not flights and len({p.role for p in places} & ROUTE) == 2:
-        # A status needs a flight: 'Lima to Cusco, departures after 3pm?' asks what flies.
+    intent = intent_of(clean, len(flights))
+    if intent in (Intent.STATUS, Intent.DISRUPTION) and not flights and _is_route(places):
+        # A status needs a flight: 'Lima to Cusco, departures after 3pm?' asks what flies, and
+        # 'stuck in Doha, need to get to London' how to get there.
         intent = Intent.ALTERNATIVES
     off_topic = None
     if not _BECAUSE.search(lowered):  # "cancelled because of the weather" is on topic
@@ -345,8 +171,8 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
         origin=origin_place.code if origin_place else None,
         destination=destination.code if destination else None,
         hub=hub.code if hub else None,
-        provider=_provider(lowered),
-        cause=next((cause for cause, pattern in CAUSES if re.search(pattern, lowered)), "unknown"),
+        provider=provider_of(lowered),
+        cause=cause_of(lowered),
         notice_days=notice_days(
             clean, told, flights[0].date if flights else None, local_now.date()
         ),
@@ -362,6 +188,13 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
         refunded=_REFUNDED.search(clean) is not None,
         final_arrival=_final_arrival(clean, dates, local_now.date()),
     )
+
+
+def _is_route(places: list[Place]) -> bool:
+    """Whether the places make a trip: a destination and another place it starts from."""
+    ends = {p.code for p in places if p.role in ("to", "into")}
+    starts = {p.code for p in places if p.role in ("from", "at")}
+    return bool(ends and starts and ends != starts)
 
 
 def _final_arrival(text: str, dates: list[DateMention], today: dt.date) -> str | None:
@@ -413,17 +246,10 @@ def _per_sector(
 def _count(how_many: re.Match[str] | None) -> int | None:
     if how_many is None:
         return None
-    return 1 if how_many["one"] else min(int(how_many["n"] or how_many["m"]), 20)
-
-
-def _provider(lowered: str) -> str | None:
-    """The one provider asked about ('Aviation Stack'); none when live and simulated data are
-    weighed against each other ('are we on simulated or live data?')."""
-    joined = lowered.replace(" ", "")
-    named = {PROVIDERS[word] for word in PROVIDERS if word in joined}
-    if "Simulated" in named and re.search(r"\b(?:live|real)\b", lowered):
-        named.discard("Simulated")
-    return named.pop() if len(named) == 1 else None
+    if how_many["one"]:
+        return 1
+    count = (how_many["n"] or how_many["m"]).lower()
+    return min(int(count) if count.isdigit() else COUNTS[count], 20)
 
 
 def _arrival(text: str, start: int) -> bool:

@@ -2,7 +2,8 @@
 
 Travellers often name the flight they worry about first: 'Need to catch SQ 231 at Changi, I'm
 coming in on SQ 319', 'My second flight is EY 17, the first one is EY 451', 'QR 17 was
-cancelled; I'd flown in on QR 833 before that'. Words before or right after a flight say
+cancelled; I'd flown in on QR 833 before that', 'Can I make BA 1511 after my EI 154 lands?'.
+Words before or right after a flight say
 whether it is the one flown in on (inbound) or the one flown on to (onward).
 """
 
@@ -16,7 +17,7 @@ T = TypeVar("T")
 _INBOUND_BEFORE = re.compile(
     r"(?:\b(?:coming|came|flown|flying|fly|get|getting|got|arriv\w*|land\w*) in\b[^.?!;]{0,30}"
     r"|\barriv\w*|\bland\w*|\bfirst (?:one|flight|leg|sector)(?: is)?|\binbound(?: flight)?"
-    r"(?: is)?)\s+(?:on\s+)?(?:the\s+)?$",
+    r"(?: is)?|\bafter (?:my|our|the))\s+(?:on\s+)?(?:the\s+)?$",
     re.I,
 )
 _INBOUND_AFTER = re.compile(r"[^.?!;,]{0,35}\bbefore that\b", re.I)

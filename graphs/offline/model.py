@@ -40,7 +40,8 @@ from pydantic import ConfigDict, SkipValidation
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from graphs.offline.answers import answer, explain_briefing, is_briefing
 from graphs.offline.intents import read_request
-from graphs.offline.planner import CAPABILITIES, plan, remember, zone_of
+from graphs.offline.memory import remember, zone_of
+from graphs.offline.planner import CAPABILITIES, plan
 
 FOOTER = "\n\n(offline assistant)"
 """How every text reply ends: the traveller should know no LLM wrote it."""

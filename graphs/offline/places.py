@@ -1,7 +1,8 @@
 """Airports named in a traveller's words: codes, cities and airport names.
 
-``find_places`` reads 'from LHR', 'out of Heathrow', 'Toronto to London', 'leaving Changi',
-'into Istanbul' or 'Paris CDG'. Names come from ``airportsdata``, the project's airport table:
+``find_places`` reads 'from LHR', 'lhr to jfk' (codes: ``graphs.offline.codes``), 'out of
+Heathrow', 'Toronto to London', 'between Singapore and Hong Kong', 'leaving Changi', 'into
+Istanbul' or 'Paris CDG'. Names come from ``airportsdata``, the project's airport table:
 each airport's ``city`` field ('London') and the distinctive words of its name ('Heathrow',
 'Schiphol', 'Changi', 'Keflavik'), accents folded. A name counts only with a word that says
 what the place is to the trip (from, to, at, via, into, out of, leaving ...) or in a route
@@ -30,7 +31,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import airportsdata
+from graphs.offline.codes import Table, airports, find_codes
 
 Role = Literal["from", "to", "at", "into", "near"]
 """What the place is to the trip: origin, destination, where a connection happens, where a
@@ -41,11 +42,14 @@ METRO_HUBS = {
     "paris": ("CDG", "ORY", "BVA"),
     "new york": ("JFK", "EWR", "LGA"),
     "nyc": ("JFK", "EWR", "LGA"),
+    "la": ("LAX", "BUR", "LGB", "SNA", "ONT"),
+    "los angeles": ("LAX", "BUR", "LGB", "SNA", "ONT"),
     "tokyo": ("HND", "NRT"),
     "moscow": ("SVO", "DME", "VKO"),
     "milan": ("MXP", "LIN", "BGY"),
     "chicago": ("ORD", "MDW"),
     "washington": ("IAD", "DCA", "BWI"),
+    "dc": ("IAD", "DCA", "BWI"),
     "sao paulo": ("GRU", "CGH", "VCP"),
     "toronto": ("YYZ", "YTZ"),
     "montreal": ("YUL",),
@@ -107,24 +111,19 @@ first morning evening night noon day week month hotel lounge seat bag bags monda
 wednesday thursday friday saturday sunday january february march april may june july august
 september october november december north south east west new old main central union
 victoria saint san santa st fort port lake mount bay valley love hope normal best mobile
-eagle orange landing arrival departure terminal
+eagle orange landing arrival departure terminal flying business middle great northern southern
+eastern western
 """
 COMMON = frozenset(_COMMON_WORDS.split())
 """Words that are a place's name somewhere but far more often plain English."""
 
 _TOKEN = re.compile(r"[a-z0-9']+")
-_CODE = re.compile(r"\b[A-Z]{3,4}\b")
-_NOT_CODES_WORDS = """
-API ATC CEO DOT ETA ETD FAQ MCT USA USD EUR GBP CAD AUD CHF JPY THE AND FOR YOU ANY
-"""
-NOT_CODES = frozenset(_NOT_CODES_WORDS.split())
-"""Upper-case words shaped like airport codes that say something else."""
-
 CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     (
         "from",
         re.compile(
-            r"(?:\bfrom(?: at)?|\bout of|\bex|\boff|\bleav(?:e|es|ing)|\bleft|\bdepart(?:s|ing)?"
+            r"(?:\bfrom(?: at)?|\bout of|\bex|\boff|\bleav(?:e|es|ing)|\bleft|\bbetween"
+            r"|\bdepart(?:s|ed|ing)?"
             r"(?: from)?)\s+(?:the\s+)?$"
         ),
     ),
@@ -145,6 +144,9 @@ CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ),
 )
 """Words before a place saying what it is to the trip, checked in this order."""
+_BETWEEN_GAP = re.compile(r"^\s*and\s*$")
+_AFTER_FLIGHT = re.compile(r"\b[A-Z0-9]{2}[A-Z]? ?[0-9]{1,4}[A-Z]?\s+$")
+"""A designator right before an airport code: the station that flight leaves from."""
 _ROUTE_GAP = re.compile(r"^\s*(?:to|-|\u2013|\u2014|->|\u2192|>|/)\s*$")
 
 
@@ -187,15 +189,6 @@ def _fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else char
 
 
-Table = dict[str, airportsdata.Airport]
-
-
-@cache
-def _airports(key: Literal["IATA", "ICAO"]) -> Table:
-    """The airport table by code; ``airportsdata.load`` reads its file on every call."""
-    return airportsdata.load(key)
-
-
 @cache
 def _served() -> frozenset[str]:
     """Airports the project's reference data has scheduled traffic or connection rules at."""
@@ -232,7 +225,7 @@ _BY_CITY: set[tuple[str, ...]] = set()
 @cache
 def _index() -> dict[str, tuple[str, ...]]:
     """Every place name, folded, with the airports it may mean, the main one first."""
-    table = _airports("IATA")
+    table = airports("IATA")
     strong: defaultdict[str, list[str]] = defaultdict(list)
     weak: defaultdict[str, list[str]] = defaultdict(list)
     cities: defaultdict[str, list[str]] = defaultdict(list)
@@ -296,7 +289,7 @@ def _tied(codes: tuple[str, ...]) -> bool:
     """Whether no ranking rule but the city's put the first of ``codes`` before the second."""
     if len(codes) < 2:
         return False
-    table = _airports("IATA")
+    table = airports("IATA")
     first, second = codes[0], codes[1]
     preferred = (_served(), _international(codes, table))
     return not any(first in chosen and second not in chosen for chosen in preferred)
@@ -329,22 +322,16 @@ def _mentions(text: str) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
             position += 1
 
 
-def _codes(text: str) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
-    table = _airports("IATA")
-    icao = _airports("ICAO")
-    for match in _CODE.finditer(text):
-        word = match.group()
-        if word in NOT_CODES:
-            continue
-        row = table.get(word) if len(word) == 3 else icao.get(word)
-        if row and row["iata"]:
-            yield match.start(), match.end(), word, (row["iata"],)
-
-
 def find_places(text: str) -> list[Place]:
     """Airports named in ``text`` with a word or a route saying what they are to the trip."""
-    mentions = {start: (start, end, name, codes) for start, end, name, codes in _codes(text)}
-    for item in _mentions(text):
+    names = list(_mentions(text))
+    mentions = {
+        start: (start, end, name, codes)
+        for start, end, name, codes in find_codes(text)
+        # 'los angeles': a city's name, not Lagos' code in lower case
+        if name.isupper() or not any(s <= start < e and e > end for s, e, _, _ in names)
+    }
+    for item in names:
         if not any(s <= item[0] < e for s, e, _, _ in mentions.values()):
             mentions.setdefault(item[0], item)
     found = sorted(mentions.values())
@@ -365,6 +352,10 @@ def find_places(text: str) -> list[Place]:
                 role = "from"
             elif before and _ROUTE_GAP.match(text[before[1] : start]):
                 role = "to"
+            elif before and _BETWEEN_GAP.match(text[before[1] : start]) and _between(text, before):
+                role = "to"  # 'between Singapore and Hong Kong'
+            elif name.isupper() and _AFTER_FLIGHT.search(text, 0, start):
+                role = "from"  # 'LX 40 ZRH': ops write a flight with the station it leaves
         if role == "near":
             continue
         code = None if is_ambiguous(codes) else codes[0]
@@ -372,6 +363,10 @@ def find_places(text: str) -> list[Place]:
         by_city = codes in _BY_CITY
         places.append(Place(code, role, start, end, name, choices, by_city))
     return places
+
+
+def _between(text: str, place: tuple[int, int, str, tuple[str, ...]]) -> bool:
+    return re.search(r"\bbetween\s+(?:the\s+)?$", text[: place[0]], re.I) is not None
 
 
 def _role(text: str, start: int) -> Role:

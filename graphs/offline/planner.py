@@ -1,40 +1,25 @@
 """The offline model's next move on a user turn: tool calls, or a reply that needs none.
 
-``remember`` reads the earlier turns for what they established (the flights last talked about,
-a return flight, the last tool asked for, routes seen in tool results); ``plan`` combines that
-with the new ``Request``. Tool results are read only for well-formed routes, never for what
-to do next.
+``plan`` combines what the earlier turns established (``graphs.offline.memory``) with the new
+``Request``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-
 from flight_agent.airports import find_airport
+from graphs.offline.airline_names import airlines_named
 from graphs.offline.answers import answer
-from graphs.offline.intents import (
-    FlightMention,
-    Intent,
-    Request,
-    find_flights,
-    read_request,
-)
+from graphs.offline.clarified import completed
+from graphs.offline.intents import FlightMention, Request
+from graphs.offline.keywords import Intent
+from graphs.offline.memory import Memory, asked_flights
 from graphs.offline.places import Place
 from graphs.offline.scope import ALWAYS_DECLINED
-from tools.payloads import (
-    BatchStatusResult,
-    ConnectionResult,
-    DisruptionReport,
-    FlightStatusResult,
-    RightsReport,
-)
-from tools.schemas import DATE_PATTERN
+from graphs.offline.small_talk import small_talk
 from tools.specs import (
     ASSESS_DISRUPTION,
     BATCH_STATUS,
@@ -44,16 +29,6 @@ from tools.specs import (
     PASSENGER_RIGHTS,
     PROVIDER_HEALTH,
 )
-
-TOOL_INTENTS = {
-    GET_FLIGHT_STATUS.name: Intent.STATUS,
-    BATCH_STATUS.name: Intent.STATUS,
-    PROVIDER_HEALTH.name: Intent.HEALTH,
-    CHECK_CONNECTION.name: Intent.CONNECTION,
-    ASSESS_DISRUPTION.name: Intent.DISRUPTION,
-    PASSENGER_RIGHTS.name: Intent.RIGHTS,
-    FIND_ALTERNATIVE_FLIGHTS.name: Intent.ALTERNATIVES,
-}
 
 CAPABILITIES = (
     "I can check a flight's status (e.g. 'status of BA117 tomorrow'), several flights at once, "
@@ -78,10 +53,17 @@ ASK_ORIGIN = (
     "Which departure airport should I search from? Please say where you are flying from "
     "(e.g. 'from Frankfurt to {destination}')."
 )
+ASK_DESTINATION = (
+    "Where do you need to get to from {origin}? Please give the destination (a city or a code, "
+    "e.g. 'to New York' or 'JFK'), and the date if it is not today."
+)
 ASK_DATE = (
     "Which day do you mean? Please give the date (e.g. 'tomorrow', 'on Friday', '5 December' "
     "or 2026-12-05)."
 )
+NEEDS_FLIGHTS = frozenset({Intent.STATUS, Intent.CONNECTION, Intent.DISRUPTION})
+"""Intents that act on a named flight: without one, an off-topic request beside them is the
+question."""
 DECLINE = "Sorry, I can only help with flight questions. "
 IGNORED = "I only answer flight questions and do not follow instructions inside messages. "
 HISTORIC = "I can't look up flights that long ago: flight data covers recent and coming days. "
@@ -120,37 +102,6 @@ ONWARD = re.compile(
 )
 """With one new flight, words that make it the next leg of the flight talked about."""
 
-_ROUTE_LINE = re.compile(
-    r"^(?:[0-9]+\. |Inbound: |Onward: )?(?P<flight>[A-Z0-9]{2,3}[0-9]{1,4}[A-Z]?) "
-    r"(?P<origin>[A-Z]{3,4})->(?P<destination>[A-Z]{3,4}) (?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2}):",
-    re.M,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """Where and when a flight seen in a tool result flies."""
-
-    origin: str
-    destination: str
-    date: str
-
-
-@dataclass
-class Memory:
-    """What the earlier turns established."""
-
-    flights: tuple[FlightMention, ...] = ()
-    return_flights: tuple[FlightMention, ...] = ()
-    intent: Intent | None = None
-    routes: dict[str, Route] = field(default_factory=dict)
-    itinerary: tuple[FlightMention, ...] = ()
-    """The flights of the last message that named several, with where each lands."""
-    search: dict[str, Any] = field(default_factory=dict)
-    """The arguments of the last search for alternative flights."""
-    results: tuple[ToolMessage, ...] = ()
-    """The results of the last tool calls."""
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -164,94 +115,9 @@ class Plan:
     reply: str = ""
 
 
-def remember(messages: Sequence[BaseMessage], now: dt.datetime) -> Memory:
-    """What ``messages`` (the turns before the current one) say about flights and intent."""
-    memory = Memory()
-    for message in messages:
-        if isinstance(message, HumanMessage):
-            request = read_request(message.text, now)
-            if request.flights:
-                memory.flights = _asked(request.flights)
-            if len(request.flights) > 1:
-                memory.itinerary = request.flights
-            returns = tuple(f for f in request.flights if f.is_return)
-            memory.return_flights = returns or memory.return_flights
-        elif isinstance(message, AIMessage) and message.tool_calls:
-            memory.results = ()
-            for call in message.tool_calls:
-                if call["name"] == FIND_ALTERNATIVE_FLIGHTS.name:
-                    memory.search = dict(call["args"])
-                memory.intent = TOOL_INTENTS.get(call["name"], memory.intent)
-                flights = _flights_in(call["args"])
-                memory.flights = flights or memory.flights
-        elif isinstance(message, ToolMessage):
-            memory.routes.update(_routes(message))
-            memory.results += (message,)
-    return memory
-
-
-def _asked(flights: tuple[FlightMention, ...]) -> tuple[FlightMention, ...]:
-    """The flights a turn asks about: a return flight mentioned beside others is context."""
-    outbound = tuple(f for f in flights if not f.is_return)
-    return outbound or flights
-
-
-def _flights_in(args: dict[str, Any]) -> tuple[FlightMention, ...]:
-    """The well-formed flights in a tool call's arguments (a model's, so maybe a bad one)."""
-    refs: list[Any] = [args]
-    if isinstance(args.get("flights"), list):
-        refs = args["flights"]
-    elif "inbound" in args or "onward" in args:
-        refs = [args.get("inbound"), args.get("onward")]
-    found = []
-    for ref in refs:
-        if not isinstance(ref, dict) or not isinstance(ref.get("flight_number"), str):
-            continue
-        designators = find_flights(ref["flight_number"])
-        if designators:
-            date, origin = ref.get("date"), ref.get("origin")
-            found.append(
-                FlightMention(
-                    designators[0][0],
-                    date if isinstance(date, str) and re.match(DATE_PATTERN, date) else None,
-                    origin if isinstance(origin, str) and find_airport(origin) else None,
-                )
-            )
-    return tuple(found)
-
-
-def _routes(message: ToolMessage) -> dict[str, Route]:
-    """Routes of the flights in a tool result: from its payload, else from its text lines."""
-    artifact = message.artifact
-    records = []
-    if isinstance(artifact, FlightStatusResult | DisruptionReport):
-        records = [artifact.flight]
-    elif isinstance(artifact, BatchStatusResult):
-        records = [item.flight for item in artifact.items if item.flight is not None]
-    elif isinstance(artifact, ConnectionResult):
-        records = [artifact.inbound, artifact.onward]
-    elif isinstance(artifact, RightsReport):
-        records = list(artifact.legs)
-    if records:
-        return {
-            r.flight_id: Route(r.origin.code, r.destination.code, r.flight_date.isoformat())
-            for r in records
-        }
-    return {
-        match["flight"]: Route(match["origin"], match["destination"], match["date"])
-        for match in _ROUTE_LINE.finditer(message.text)
-    }
-
-
-def zone_of(memory: Memory) -> dt.tzinfo | None:
-    """The zone of the origin of the flight last talked about, when a tool result gave it."""
-    route = memory.routes.get(memory.flights[0].flight_number) if memory.flights else None
-    airport = find_airport(route.origin) if route else None
-    return airport.zone if airport is not None else None
-
-
 def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
     """The next move for ``request`` given ``memory``, calling only ``tools``."""
+    request = _rights_follow_up(completed(request, memory.pending, memory.offered), memory)
     explicit = request.intent is not None
     if request.off_topic and (not explicit or request.off_topic in ALWAYS_DECLINED):
         return Plan(reply=f"Sorry, I can't help with {request.off_topic}. {CAPABILITIES}")
@@ -259,10 +125,11 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
         return Plan(reply=RANGE + CAPABILITIES)
     if request.date_problem == "historic":
         return Plan(reply=HISTORIC + CAPABILITIES)
-    if request.intent is Intent.STATUS and not request.flights and request.off_topic:
-        # 'How many bags can I check on Ryanair?': no flight, and the topic is not one of mine.
+    if request.intent in NEEDS_FLIGHTS and request.off_topic and not request.flights:
+        # 'How many bags can I check on Ryanair?', 'do I need a visa for a layover in
+        # Frankfurt?': no flight, and the topic is not one of mine.
         return Plan(reply=f"Sorry, I can't help with {request.off_topic}. {CAPABILITIES}")
-    flights = request.flights if request.intent is Intent.STATUS else _asked(request.flights)
+    flights = request.flights if request.intent is Intent.STATUS else asked_flights(request.flights)
     if not flights and request.wants_return and request.intent is not Intent.HEALTH:
         if not memory.return_flights:
             return Plan(reply=ASK_RETURN)
@@ -272,19 +139,33 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
         intent = memory.intent  # 'same check for EI 155': what was asked before, for another
     if (
         len(flights) == 1
-        and len(memory.flights) == 1
-        and flights[0].flight_number != memory.flights[0].flight_number
-        and intent in (None, Intent.STATUS)
-        and ONWARD.search(request.text)
+        and memory.flights
+        and flights[0].flight_number not in {f.flight_number for f in memory.flights}
+        and (
+            intent is Intent.CONNECTION
+            or (intent in (None, Intent.STATUS) and ONWARD.search(request.text))
+            or (intent is None and memory.intent is Intent.CONNECTION)
+        )
     ):
-        # 'I've got LH 1410 out of Frankfurt after that, will I make it?': the next leg.
+        # 'I've got LH 1410 out of Frankfurt after that, will I make it?', 'I connect to
+        # B6 518 at JFK', after a connection check 'what if I take the later AA 102?': the
+        # next leg after the flight talked about (the one flown in on).
         intent = Intent.CONNECTION
-        flights = (memory.flights[0], flights[0])
+        onward = flights[0]
+        if memory.intent is Intent.CONNECTION and len(memory.flights) >= 2 and not onward.origin:
+            # 'and if I take AA 102 instead?': another onward flight from the same airport.
+            onward = replace(onward, origin=memory.flights[1].origin)
+        flights = (memory.flights[0], onward)
     if not flights and len(memory.flights) >= 2 and (ordinal := ORDINAL.search(request.text)):
         # 'and the second one tomorrow?': that flight of the ones asked about before.
         index = _ORDINALS.get(ordinal["which"].lower(), len(memory.flights) - 1)
         if index < len(memory.flights):
             flights = (memory.flights[index],)
+    elif not flights and len(memory.flights) >= 2:
+        # 'what am I owed for the AF one?': the one flight of that airline asked about before.
+        named = airlines_named(request.text)
+        of_airline = [f for f in memory.flights if f.flight_number[:2] in named]
+        flights = tuple(of_airline) if len(of_airline) == 1 else flights
     if intent is None:
         if memory.flights and request.origin and not flights and LEG.search(request.text):
             # 'I meant the Singapore to London part': the same flight, another leg.
@@ -292,8 +173,12 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
             intent = memory.intent or Intent.STATUS
         elif (request.origin or request.unclear_places) and request.destination and not flights:
             intent = Intent.ALTERNATIVES
+        elif (request.origin or request.destination) and not flights and memory.search:
+            intent = Intent.ALTERNATIVES  # 'and to Newark instead?': the last search, changed
         elif flights or request.date or request.window != (None, None) or _rights_facts(request):
             intent = memory.intent or Intent.STATUS
+        elif (social := small_talk(request.text)) and not request.ignored_instructions:
+            return Plan(reply=social + CAPABILITIES)
         else:
             return Plan(reply=(IGNORED if request.ignored_instructions else DECLINE) + CAPABILITIES)
     if request.date_problem is not None:
@@ -329,6 +214,24 @@ def _gate_known(text: str, memory: Memory) -> bool:
 def _rights_facts(request: Request) -> bool:
     """Whether a turn adds facts to a rights question: a cause or the cancellation notice."""
     return request.cause != "unknown" or request.notice_days is not None
+
+
+def _rights_follow_up(request: Request, memory: Memory) -> Request:
+    """After a rights answer, a turn that only adds facts ('it was cancelled 5 days before',
+    'what if it was the weather?', 'I finally got in at 23:40 on 10 December') asks again with
+    them, though its words alone read as a status or as small talk about the weather."""
+    facts = _rights_facts(request) or request.refunded or request.final_arrival is not None
+    if (
+        memory.intent is not Intent.RIGHTS
+        or request.flights
+        or not facts
+        or request.intent not in (None, Intent.STATUS)
+        or request.off_topic in ALWAYS_DECLINED
+    ):
+        return request
+    # The day of a final arrival is the arrival's, not the flight's.
+    date = None if request.final_arrival is not None else request.date
+    return replace(request, intent=Intent.RIGHTS, off_topic=None, date=date)
 
 
 def _calls(
@@ -398,6 +301,8 @@ def _alternatives(
     destination = request.destination or (route.destination if route else search.get("destination"))
     if origin is None and destination is not None:
         return Plan(reply=ASK_ORIGIN.format(destination=destination))
+    if origin is not None and destination is None:
+        return Plan(reply=ASK_DESTINATION.format(origin=origin))
     if origin is None or destination is None:
         return Plan(reply=ASK_ROUTE)
     args: dict[str, Any] = {"origin": origin, "destination": destination}

@@ -11,26 +11,44 @@ from __future__ import annotations
 import re
 
 OFF_TOPICS = {
-    "weather forecasts": r"\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing)?\b",
+    "weather forecasts": r"\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing)?\b"
+    r"|\bis it (?:snowing|sunny|windy|cold|warm|hot)\b",
     "hotel bookings": r"\bhotels?\b|\broom\b|\baccommodation\b",
     "jokes, poems or stories": r"\bjokes?\b|\bpoem\b|\bsong\b|\bstory\b|\bfunny\b|\bhaiku\b",
     "restaurants and food": r"\brestaurants?\b|\brecipe\b|\bdinner\b|\bfood\b",
     "ticket sales and fares": r"\bbuy (?:a |me )?(?:ticket|seat)"
+    r"|\bhow much (?:is|are|does|do|would)\b[^.?!]{0,20}\b(?:tickets?|fares?|cost)\b"
     r"|\bbook (?:me )?(?:a |an )?(?:flight|ticket|seat)|\bcheapest\b|\bfares?\b|\bprices?\b",
-    "car hire and taxis": r"\bcar (?:hire|rental)\b|\brent(?:al)? (?:me )?(?:a )?car\b"
-    r"|\btaxi\b|\buber\b",
+    "getting around on the ground (trains, buses, taxis, car hire)": r"\bcar (?:hire|rental)\b"
+    r"|\brent(?:al)? (?:me )?(?:a )?car\b|\btaxi\b|\buber\b|\btrains?\b|\brail(?:way)?\b"
+    r"|\bbus(?:es)?\b|\bshuttle\b|\bsubway\b|\bunderground\b|\btube\b|\bferry\b"
+    r"|\bdowntown\b|\bcity cent(?:re|er)\b",
     "visas and immigration": r"\bvisas?\b|\bpassport\b|\bimmigration\b",
+    "what is on board (meals, wifi, pets)": r"\bwi-?fi\b|\bmeals?\b|\bsnacks?\b|\bdrinks\b"
+    r"|\bvegetarian\b|\bentertainment\b|\b(?:dog|cat|pet)s?\b|\bpower (?:outlet|socket)s?\b",
+    "check-in": r"\bcheck(?:ing)?[- ]in (?:online|desk|counter|time)|\bonline check-?in\b"
+    r"|\bcheck(?:ing)?[- ]in\b[^.?!]{0,15}\bonline\b|\bboarding pass\b",
     "seats, lounges and baggage": r"\bseats?\b|\blounges?\b|\bbags?\b|\bbaggage\b|\bluggage\b"
-    r"|\bupgrade\b",
+    r"|\bupgrade\b|\bsuitcases?\b",
     "security screening and what you may carry": r"\bknife\b|\bknives\b|\bweapons?\b|\bguns?\b"
     r"|\bsecurity (?:line|check|queue)\b|\bliquids?\b",
     "keys, passwords or how I am set up": r"\bapi[ _-]?keys?\b|\bpasswords?\b|\bsecrets?\b"
     r"|\bcredentials?\b|\btokens?\b|\bsystem prompt\b|\byour (?:prompt|instructions|config)",
-    "acting for you (filing claims, contacting airlines)": r"\b(?:file|submit|lodge|send)\b"
+    "acting for you (claims, bookings, contacting airlines)": r"\b(?:file|submit|lodge|send)\b"
     r"[^.?!]{0,30}\b(?:claim|complaint|form)\b"
+    r"|\b(?:issue|reissue|cancel|change)\b[^.?!]{0,25}\b(?:tickets?|bookings?|reservations?)\b"
+    r"|\b(?:put|book|move|switch|rebook|transfer) (?:me|us|him|her|them|pax|passengers?)\b"
+    r"[^.?!]{0,8}\b(?:on|onto|to)(?: flight)? [a-z0-9]{2} ?[0-9]{1,4}\b"
+    r"|\b(?:send|write)\b[^.?!]{0,15}\b(?:email|e-mail|letter|complaint)\b|\bcomplain to\b"
     r"|\b(?:email|write to|call|contact)\b[^.?!]{0,10}\b(?:them|the airline)\b",
+    "other travellers' personal data": r"\b(?:pax|passengers?|travell?ers?|customers?)'? "
+    r"(?:list|manifest|names?|details|data|contacts?)\b|\bmanifest\b|\bphone numbers?\b"
+    r"|\b(?:e-?mail|home|postal) address|\bcontact details\b|\bpersonal (?:data|details|info)"
+    r"|\b(?:passenger|pax|travell?er|customer|person|someone) (?:next to|beside|sitting|in seat)\b"
+    r"|\bwho (?:is|was|else is) (?:on|sitting|flying)\b",
     "changing flight data": r"\b(?:set|change|update|mark|edit|modify)\b[^.?!]{0,30}"
-    r"\b(?:status|records?)\b[^.?!]{0,30}\bto\b|\bin your (?:data|database|system|records)\b",
+    r"\b(?:status|records?|gate|terminal|eta|etd)\b[^.?!]{0,30}\bto\b"
+    r"|\bin your (?:data|database|system|records)\b|\bmark\b[^.?!]{0,20}\bas\b",
     "topics outside air travel": r"\bstocks?\b|\bfootball\b|\bsoccer\b|\bcapital of\b"
     r"|\btranslat|\bwrite (?:me )?(?:some |a )?(?:code|an? essay|python|script)\b|\bhomework\b",
 }
@@ -39,11 +57,13 @@ ALWAYS_DECLINED = frozenset(
     {
         "keys, passwords or how I am set up",
         "security screening and what you may carry",
-        "acting for you (filing claims, contacting airlines)",
+        "acting for you (claims, bookings, contacting airlines)",
+        "other travellers' personal data",
         "changing flight data",
     }
 )
-"""Off-topic requests declined even beside a flight question ('the API key of the status tool')."""
+"""Off-topic requests declined even beside a flight question ('the API key of the status tool',
+'rebook me onto AF 1181 and issue the ticket')."""
 
 INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompts?|above)\b"

@@ -21,7 +21,7 @@ from evals.runner import (
 from evals.scripted_api import ScriptedChatServer
 
 OVERALL_FLOORS = {"passed": 0.97, "exact": 0.75, "tool_selection": 0.97}
-"""A little under the offline model's 99.6 % / 79 % / 99.8 % on the 554 dev cases."""
+"""A little under the offline model's 100 % / 79 % / 100 % on the 554 dev cases."""
 
 PASS_FLOORS = {
     "status": 0.95,
@@ -42,8 +42,8 @@ PASS_FLOORS = {
 TRAJECTORY_FLOOR = 0.9
 """A little under the 56 of 59 full runs measured."""
 
-HELD_OUT_FLOOR = 0.8
-"""A little under the 83 % the offline model scores on the 144 held-out cases, which were
+HELD_OUT_FLOOR = 0.86
+"""A little under the 88 % the offline model scores on the 144 held-out cases, which were
 written before it was changed and never used to tune it (the target is 90 %)."""
 
 

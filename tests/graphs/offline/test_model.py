@@ -20,8 +20,9 @@ from langchain_core.runnables import Runnable
 
 from flight_agent.clock import FakeClock
 from graphs import build_chat_agent
-from graphs.offline.dates import find_dates, find_window
+from graphs.offline.dates import find_dates
 from graphs.offline.model import FOOTER, OfflineChatModel
+from graphs.offline.windows import find_window
 from tests.graphs.conftest import simulated_service
 from tests.tools.conftest import simulated_toolkit
 from tools import FlightToolkit

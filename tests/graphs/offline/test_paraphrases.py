@@ -12,8 +12,9 @@ from evals import load_cases
 from evals.runner import model_factory, run_cases
 
 PARAPHRASES = Path(__file__).with_name("paraphrases.jsonl")
-FLOOR = 0.85
-"""A little under the 92.5 % (37 of 40) measured."""
+FLOOR = 0.95
+"""A little under the 100 % (40 of 40) measured; 92.5 % (37 of 40) before the model learned
+lower-case codes, brands and clarifications from ``voices.jsonl``, a file of its own."""
 
 
 def test_unseen_paraphrases_are_understood() -> None:

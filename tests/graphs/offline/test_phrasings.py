@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from graphs.offline.intents import Intent, find_flights, read_request
+from graphs.offline.flights import find_flights
+from graphs.offline.intents import read_request
+from graphs.offline.keywords import Intent
+from graphs.offline.memory import Memory, remember
 from graphs.offline.places import find_places
-from graphs.offline.planner import Memory, plan, remember
+from graphs.offline.planner import plan
 from tools import FlightToolkit
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

@@ -10,11 +10,15 @@ from typing import Any
 
 import pytest
 
-from graphs.offline.dates import find_dates, find_window
-from graphs.offline.intents import Intent, find_flights, read_request
+from graphs.offline.dates import find_dates
+from graphs.offline.flights import find_flights
+from graphs.offline.intents import read_request
+from graphs.offline.keywords import Intent
 from graphs.offline.legs import in_travel_order
+from graphs.offline.memory import Memory
 from graphs.offline.places import find_places
-from graphs.offline.planner import Memory, plan
+from graphs.offline.planner import plan
+from graphs.offline.windows import find_window
 from tools import FlightToolkit
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

@@ -18,7 +18,7 @@ from evals.dataset import Missing
 from evals.scoring import ASKS_FOR, DECLINE
 from flight_agent.clock import FakeClock
 from graphs.offline.dates import find_dates
-from graphs.offline.intents import find_flights
+from graphs.offline.flights import find_flights
 from graphs.offline.model import OfflineChatModel
 from graphs.offline.places import find_places
 from tools import FlightToolkit
