@@ -27,12 +27,13 @@ rest of the call). Answering with a ``CallToolResult`` is the SDK's way to skip 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hmac
 import socket
 import sys
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import uvicorn
 from mcp.server.fastmcp import FastMCP
@@ -62,6 +63,9 @@ from tools.specs import (
     TOOL_SPECS,
     ToolSpec,
 )
+
+if TYPE_CHECKING:
+    from flight_agent.apps.mcp_desk import DeskSlot
 
 ServiceFactory = Callable[[], EnhancedFlightMonitoringService]
 Transport = Literal["stdio", "http"]
@@ -233,6 +237,7 @@ class FlightMCPServer(FastMCP[Any]):
         port: Port the HTTP transport binds.
         token: Bearer token HTTP requests must carry; None for none (loopback only).
         limits: What one HTTP request may ask of the server.
+        desk: Also serve the desk's trip and case tools (``mcp_desk``) over this desk.
     """
 
     def __init__(
@@ -243,11 +248,17 @@ class FlightMCPServer(FastMCP[Any]):
         port: int,
         token: str | None,
         limits: HttpLimits,
+        desk: DeskSlot | None = None,
     ) -> None:
+        tools = [_tool(entry, services) for entry in TOOL_SPECS]
+        if desk is not None:
+            from flight_agent.apps.mcp_desk import desk_tools
+
+            tools += desk_tools(desk)
         super().__init__(
             "flight-agent",
             instructions=INSTRUCTIONS,
-            tools=[_tool(entry, services) for entry in TOOL_SPECS],
+            tools=tools,
             host=host,
             port=port,
             stateless_http=True,
@@ -257,6 +268,7 @@ class FlightMCPServer(FastMCP[Any]):
         )
         self._mcp_server.version = __version__  # FastMCP 1.x would report the mcp SDK's version
         self.services = services
+        self.desk = desk
         self._token = token
         self.limits = limits
 
@@ -305,6 +317,8 @@ class FlightMCPServer(FastMCP[Any]):
                 await self.run_streamable_http_async()
         finally:
             await self.services.aclose()
+            if self.desk is not None:
+                await asyncio.to_thread(self.desk.close)
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -338,6 +352,7 @@ def build_mcp_server(
     token: str | None = None,
     factory: ServiceFactory | None = None,
     limits: HttpLimits | None = None,
+    desk: DeskSlot | bool = False,
 ) -> FlightMCPServer:
     """The MCP server over ``service``, or over one built from settings on first use.
 
@@ -349,6 +364,9 @@ def build_mcp_server(
             service's settings, else the environment). Blank counts as none.
         factory: Builds the service when none is given (default: from the environment).
         limits: Body, JSON and event-stream limits for HTTP (default ``HttpLimits()``).
+        desk: Also serve the desk's tools (trips and cases): True for the desk of
+            ``DATABASE_URL`` (else the SQLite file), or a ``DeskSlot``. Its write tools are
+            annotated as writes and, over HTTP, need the token like every tool.
 
     Returns:
         The server; run it with ``await server.serve("stdio" | "http")``.
@@ -363,4 +381,13 @@ def build_mcp_server(
         port=port,
         token=(token or "").strip() or None,
         limits=limits or HttpLimits(),
+        desk=_desk_slot(desk),
     )
+
+
+def _desk_slot(desk: DeskSlot | bool) -> DeskSlot | None:
+    if desk is True:
+        from flight_agent.apps.mcp_desk import DeskSlot
+
+        return DeskSlot()
+    return desk or None

@@ -77,7 +77,22 @@ class RedisEventStream(EventStream):
         self.key = stream_key(namespace)
         self.group = group
         self._redis = redis
+        self._clock = clock
+        self._namespace = namespace
+        self._backoff_s = backoff_s
         self._guard = RedisGuard(redis, role="event stream", backoff_s=backoff_s, clock=clock)
+
+    def in_group(self, group: str, *, claim_idle: timedelta | None = None) -> RedisEventStream:
+        """See ``EventStream.in_group``: the same stream and client, another consumer group."""
+        return RedisEventStream(
+            self._redis,
+            clock=self._clock,
+            namespace=self._namespace,
+            group=group,
+            claim_idle=claim_idle or self.claim_idle,
+            maxlen=self.maxlen,
+            backoff_s=self._backoff_s,
+        )
 
     async def read(self, consumer: str, count: int = DEFAULT_BATCH) -> list[Delivery]:
         """See ``EventStream.read``."""

@@ -36,7 +36,8 @@ from flight_agent.changes import FlightChange
 from flight_agent.monitoring.state import WatchState
 
 DEFAULT_GROUP = "monitor-feed"
-"""The group of the monitors' in-process feeds; another reader (a desk) uses its own group."""
+"""The group of the monitors' in-process feeds; another reader (a desk) uses its own group
+(``EventStream.in_group``)."""
 
 DEFAULT_MAXLEN = 10_000
 """About how many events a stream keeps."""
@@ -104,6 +105,11 @@ class EventStream(ABC):
             raise ValueError("maxlen must be at least 1")
         self.claim_idle = claim_idle
         self.maxlen = maxlen
+
+    @abstractmethod
+    def in_group(self, group: str, *, claim_idle: timedelta | None = None) -> EventStream:
+        """A reader of the same events as consumer group ``group`` (``claim_idle``: this
+        reader's unless given): each group gets every event, whatever the other groups do."""
 
     @abstractmethod
     async def read(self, consumer: str, count: int = DEFAULT_BATCH) -> list[Delivery]:

@@ -202,3 +202,20 @@ async def test_a_redis_entry_that_is_no_event_is_skipped_and_acknowledged(
     assert "is no event" in caplog.text
     assert (await client.xpending(stream.key, stream.group))["pending"] == 1
     await client.aclose()
+
+
+async def test_every_consumer_group_gets_every_event_whatever_the_others_do(
+    backend: Backend,
+) -> None:
+    """The monitors' feed and the desk each read the stream in a group of their own."""
+    events = await write(backend.store, 3)
+    desk = backend.stream.in_group("desk")
+    feed = await backend.stream.read("monitor")
+    await backend.stream.ack(feed)
+    assert [delivery.event for delivery in feed] == events
+    assert await read(desk, "desk-1", count=2) == events[:2]
+    assert await read(desk, "desk-2") == events[2:]
+    more = await write(backend.store, 1, flight=118)
+    assert await read(backend.stream, "monitor") == more
+    assert await read(desk, "desk-1") == more
+    assert await claim(desk, "desk-3") == []  # pending with desk-1 and desk-2, not idle yet

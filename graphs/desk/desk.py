@@ -1,0 +1,427 @@
+"""The disruption desk: trips in, cases out, decisions back into the graph.
+
+``Desk`` is the service API the CLI, the MCP server and the workers share. Its methods are
+synchronous (the store, the checkpointer and the IROPS graph are); the flight service runs on
+the toolkit's own loop (``FlightToolkit(loop="own")``), which the desk reaches through its
+runner, so a desk works from a script, a thread of an async server, or a worker's threads.
+
+Trips: ``add_trip`` stores the trip and its leg index, watches each leg and, if the trip is
+disrupted already (a change no poll will report), opens its case at once; ``remove_trip``
+deletes them, closes the trip's live case and unwatches the legs no other trip flies.
+
+Events (``handle_event``, idempotent by event id): for every trip flying the event's leg, the
+engine judges the trip (``graphs.desk.triage``). If it matters, the trip's live case is found
+or opened: the case id is the trip and the episode number, and opening is the store's
+put-if-absent, so however many workers handle events of one episode, one case opens and the
+worker that opened it runs the graph (``graphs.desk.case_graph``, ``thread_id`` = case id) to
+the approval interrupt. Any other event of the episode joins the case's history, a decided
+case's too while the trip's trouble is the same; other trouble opens the next episode. A
+worker that dies mid-run leaves its event unacknowledged; whoever handles that event again
+(``Case.opened_by``) finishes the run from the last checkpoint.
+
+Decisions (``decide``): refused unless the case awaits approval, and checked against the
+actions before anything is written. The decision is claimed first (put-if-absent per case),
+then the graph resumes from its checkpoint and the case takes its final status. If the
+database fails half-way, the claim stays: the same decision made again completes it, once;
+another decision is refused. Two identical decisions racing in two processes may both resume
+the graph (the claim tells them apart only by their answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from flight_agent.clock import Clock
+from flight_agent.errors import FlightDataError
+from flight_agent.flight_query import FlightQuery
+from flight_agent.models import FlightStatusData
+from flight_agent.monitoring.stream import ChangeEvent
+from flight_agent.services import EnhancedFlightMonitoringService
+from graphs.desk.case_graph import CaseGraph, Outcome
+from graphs.desk.cases import Case, CaseStatus, HistoryEntry, case_id, episode_of
+from graphs.desk.errors import (
+    CaseAlreadyDecidedError,
+    CaseNotFoundError,
+    InvalidTripError,
+    TripNotFoundError,
+)
+from graphs.desk.records import (
+    CASES,
+    DECISIONS,
+    HANDLED,
+    TRIPS,
+    dump,
+    every,
+    history_of,
+    legs_of,
+)
+from graphs.desk.storage import DeskStorage
+from graphs.desk.triage import judge_trip
+from graphs.desk.trips import Trip, check_trip_id, leg_day, leg_key, new_trip
+from graphs.irops_graph import build_irops_graph
+from graphs.report import IropsReport
+from tools import FlightToolkit
+from tools.schemas import FlightRef
+
+SUMMARY_LINES = 5
+"""How many reasons a case keeps in its summary."""
+
+
+class Desk:
+    """Trips, cases and decisions over one storage and one flight service.
+
+    Args:
+        storage: The store and checkpointer (``graphs.desk.open_storage``).
+        toolkit: The flight tools and their service, on the toolkit's own loop.
+        model: The chat model of the IROPS graph; ``select_model()`` when None.
+        clock: "Now"; the service's clock when None.
+    """
+
+    def __init__(
+        self,
+        storage: DeskStorage,
+        toolkit: FlightToolkit,
+        *,
+        model: BaseChatModel | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.storage = storage
+        self.toolkit = toolkit
+        self.clock = clock or toolkit.runner.service.clock
+        self.graph = build_irops_graph(
+            model, tools=toolkit, checkpointer=storage.checkpointer, clock=self.clock
+        )
+        self.case_graph = CaseGraph(self.graph, storage)
+        self.on_case: Callable[[Case], None] | None = None
+        """Called with a case each time its status changes here (the demo prints them)."""
+
+    @property
+    def store(self) -> Any:
+        return self.storage.store
+
+    def now(self) -> datetime:
+        """The desk's present."""
+        return self.clock.now()
+
+    def _watch(self, leg: FlightRef) -> None:
+        async def watch(service: EnhancedFlightMonitoringService) -> None:
+            await service.watch(leg.flight_number, leg_day(leg), origin=leg.origin)
+
+        self.toolkit.runner.call_sync(watch)
+
+    def _unwatch(self, leg: FlightRef) -> None:
+        async def unwatch(service: EnhancedFlightMonitoringService) -> None:
+            await service.unwatch(leg.flight_number, leg_day(leg), origin=leg.origin)
+
+        self.toolkit.runner.call_sync(unwatch)
+
+    def _snapshot(self, query: FlightQuery) -> FlightStatusData | None:
+        """The monitor's last record of a leg; before its first poll, the cached lookup (the
+        one ``watch`` just made); None when no provider answers."""
+
+        async def snapshot(service: EnhancedFlightMonitoringService) -> FlightStatusData | None:
+            try:
+                return await service.last_snapshot(query) or await service.get_status(query)
+            except FlightDataError:
+                return None
+
+        return self.toolkit.runner.call_sync(snapshot)
+
+    # ----- trips ------------------------------------------------------------------------------
+
+    def add_trip(self, request: object) -> Trip:
+        """Register a trip and watch its legs; if it is disrupted already (a change the monitor
+        will never report), its case opens now.
+
+        Args:
+            request: ``{"id"?, "legs": [{flight_number, date, origin?}, ...], "passengers"?,
+                "label"?}`` (``TripRequest``).
+
+        Raises:
+            InvalidTripError: The request is invalid, or a trip with its id exists.
+            DeskStorageError: The database is down; nothing was added.
+        """
+        trip = new_trip(request, now=self.now())
+        with self.storage.guard():
+            if not self.storage.insert_if_absent(TRIPS, trip.id, dump(trip)):
+                raise InvalidTripError(
+                    f"A trip {trip.id!r} exists already: choose another id, or remove it first"
+                )
+            for key in trip.leg_keys:
+                self.store.put(legs_of(key), trip.id, {"trip": trip.id})
+        for leg in trip.legs:
+            self._watch(leg)
+        self._judge(trip, f"added/{trip.id}", "trip added")  # disrupted already: no event comes
+        return trip
+
+    def watch_all(self) -> int:
+        """Watch every leg of every trip (a worker starting on an in-memory watch list); how
+        many legs."""
+        legs = {
+            (leg.flight_number, leg.date, leg.origin): leg for t in self.trips() for leg in t.legs
+        }
+        for leg in legs.values():
+            self._watch(leg)
+        return len(legs)
+
+    def trips(self) -> list[Trip]:
+        """Every trip, by id."""
+        with self.storage.guard():
+            items = every(self.store, TRIPS)
+        return sorted((Trip.model_validate(item.value) for item in items), key=lambda t: t.id)
+
+    def trip(self, trip_id: str) -> Trip:
+        """One trip.
+
+        Raises:
+            TripNotFoundError: No trip has that id.
+        """
+        check_trip_id(trip_id)
+        with self.storage.guard():
+            item = self.store.get(TRIPS, trip_id)
+        if item is None:
+            raise TripNotFoundError(f"No trip {trip_id!r}; `flight-agent trips list` shows them")
+        return Trip.model_validate(item.value)
+
+    def remove_trip(self, trip_id: str) -> Trip:
+        """Delete a trip, close its live case, unwatch the legs no other trip flies.
+
+        Raises:
+            TripNotFoundError: No trip has that id.
+        """
+        trip = self.trip(trip_id)
+        with self.storage.guard():
+            live = self._live_case(trip.id)
+            if live is not None:
+                self._set_status(live, CaseStatus.CLOSED, "its trip was removed")
+            self.store.delete(TRIPS, trip.id)
+            orphans = []
+            for leg, key in zip(trip.legs, trip.leg_keys, strict=True):
+                self.store.delete(legs_of(key), trip.id)
+                if not self.store.search(legs_of(key), limit=1):
+                    orphans.append(leg)
+        for leg in orphans:
+            self._unwatch(leg)
+        return trip
+
+    # ----- cases ------------------------------------------------------------------------------
+
+    def cases(self, status: CaseStatus | None = None, trip_id: str | None = None) -> list[Case]:
+        """The cases, oldest first, optionally of one status or one trip."""
+        with self.storage.guard():
+            items = every(self.store, CASES)
+        found = [Case.model_validate(item.value) for item in items]
+        return sorted(
+            (
+                c
+                for c in found
+                if (status is None or c.status == status) and trip_id in (None, c.trip_id)
+            ),
+            key=lambda c: (c.opened_at, c.id),
+        )
+
+    def case(self, case: str) -> Case:
+        """One case.
+
+        Raises:
+            CaseNotFoundError: No case has that id.
+        """
+        with self.storage.guard():
+            item = self.store.get(CASES, case)
+        if item is None:
+            raise CaseNotFoundError(f"No case {case!r}; `flight-agent cases list` shows them")
+        return Case.model_validate(item.value)
+
+    def history(self, case: str) -> list[HistoryEntry]:
+        """What moved the case, in time order."""
+        with self.storage.guard():
+            items = every(self.store, history_of(case))
+        entries = [HistoryEntry.model_validate(item.value) for item in items]
+        return sorted(entries, key=lambda e: (e.at, e.key))
+
+    # ----- events -----------------------------------------------------------------------------
+
+    def handle_event(self, event: ChangeEvent) -> list[Case]:
+        """Open or update the cases of the trips the event touches, if their trip matters.
+
+        Idempotent by event id. Returns the live cases the event opened or joined.
+
+        Raises:
+            DeskStorageError: The database is down (the event should be handled again later).
+        """
+        change = event.change
+        key = leg_key(change.flight_id, change.flight_date)
+        with self.storage.guard():
+            trip_ids = [item.key for item in every(self.store, legs_of(key))]
+        touched = []
+        for trip_id in trip_ids:
+            marker = f"{trip_id}|{event.id}"
+            with self.storage.guard():
+                if self.store.get(HANDLED, marker) is not None:
+                    continue
+                trip_item = self.store.get(TRIPS, trip_id)
+            if trip_item is None:  # removed meanwhile
+                continue
+            trip = Trip.model_validate(trip_item.value)
+            case = self._judge(trip, event.id, event.change.message)
+            if case is not None:
+                touched.append(case)
+            with self.storage.guard():
+                self.store.put(HANDLED, marker, {"at": self.now().isoformat()})
+        return touched
+
+    def _judge(self, trip: Trip, key: str, text: str) -> Case | None:
+        """Open or update the trip's case if it matters, for the event ``key`` (``text``)."""
+        verdict = judge_trip(self._records(trip), self.now())
+        if not verdict.reasons:
+            return None
+        entry = HistoryEntry(key=key, kind="event", at=self.now(), text=text)
+        episode = 1
+        while True:
+            with self.storage.guard():
+                fresh = Case(
+                    id=case_id(trip.id, episode),
+                    trip_id=trip.id,
+                    opened_by=key,
+                    opened_at=self.now(),
+                    updated_at=self.now(),
+                    summary=verdict.reasons[:SUMMARY_LINES],
+                    signature=verdict.signature,
+                )
+                opened = self.storage.insert_if_absent(CASES, fresh.id, dump(fresh))
+                case = fresh if opened else self.case(fresh.id)
+            if opened or case.status.live or case.opened_by == key:
+                break
+            if case.signature == verdict.signature and self._is_last(case):
+                break  # the same trouble as the decided case: the same episode
+            episode += 1
+        with self.storage.guard():
+            self.store.put(history_of(case.id), entry.key, dump(entry))
+        if opened and self.on_case is not None:
+            self.on_case(case)
+        if case.status is CaseStatus.OPEN and case.opened_by == key:
+            return self._run(case, trip)
+        return case
+
+    def _is_last(self, case: Case) -> bool:
+        """Whether no later episode of the case's trip exists."""
+        with self.storage.guard():
+            later = self.store.get(CASES, case_id(case.trip_id, episode_of(case.id) + 1))
+        return later is None
+
+    def _records(self, trip: Trip) -> list[FlightStatusData]:
+        records = []
+        for leg in trip.legs:
+            query = FlightQuery.parse(leg.flight_number, leg_day(leg), origin=leg.origin)
+            record = self._snapshot(query)
+            if record is not None:
+                records.append(record)
+        return records
+
+    def _live_case(self, trip_id: str) -> Case | None:
+        live = [c for c in self.cases(trip_id=trip_id) if c.status.live]
+        return live[-1] if live else None
+
+    def _run(self, case: Case, trip: Trip) -> Case:
+        """Run (or finish) the case's graph to the approval interrupt or the end."""
+        return self._follow(case, self.case_graph.run(case.id, trip))
+
+    def _follow(self, case: Case, outcome: Outcome) -> Case:
+        """The case's status from its graph: awaiting approval, or finished."""
+        if outcome.actions:
+            updated = case.model_copy(update={"actions": outcome.actions})
+            return self._set_status(updated, CaseStatus.AWAITING_APPROVAL, "awaiting approval")
+        report = outcome.report
+        if report is None:
+            return case
+        status = {
+            "approved": CaseStatus.APPROVED,
+            "rejected": CaseStatus.REJECTED,
+            "not_needed": CaseStatus.RESOLVED,
+        }[report.decision]
+        updated = case.model_copy(update={"report": _digest(report), "actions": []})
+        return self._set_status(updated, status, report.explanation.splitlines()[0][:200])
+
+    def _set_status(self, case: Case, status: CaseStatus, why: str) -> Case:
+        updated = case.model_copy(update={"status": status, "updated_at": self.now()})
+        entry = HistoryEntry(
+            key=f"status-{status.value}", kind="status", at=self.now(), text=f"{status}: {why}"
+        )
+        with self.storage.guard():
+            self.store.put(CASES, case.id, dump(updated))
+            self.store.put(history_of(case.id), entry.key, dump(entry))
+        if self.on_case is not None:
+            self.on_case(updated)
+        return updated
+
+    # ----- decisions --------------------------------------------------------------------------
+
+    def approve(self, case: str, actions: list[str] | None = None) -> Case:
+        """Approve every action of the case, or only those with the given ids."""
+        return self.decide(case, "approve" if not actions else {"approve": list(actions)})
+
+    def reject(self, case: str, reason: str | None = None) -> Case:
+        """Reject every action of the case, with an optional reason."""
+        found = self.case(case)
+        if reason:
+            return self.decide(
+                case, {"decisions": [{"type": "reject", "message": reason}] * len(found.actions)}
+            )
+        return self.decide(case, "reject")
+
+    def decide(self, case: str, answer: Any) -> Case:
+        """Resume the case's graph with a decision (any answer ``graphs.decisions`` reads).
+
+        Raises:
+            CaseNotFoundError: No such case.
+            CaseAlreadyDecidedError: The case is not awaiting approval, or another decision
+                was made on it.
+            InvalidFlightQueryError: The answer does not fit the case's actions; nothing
+                was applied.
+            DeskStorageError: The database failed; made again once it is back, the decision
+                applies once.
+        """
+        found = self.case(case)
+        if found.status is not CaseStatus.AWAITING_APPROVAL:
+            decided = f" (decision: {found.decision!r})" if found.decision is not None else ""
+            raise CaseAlreadyDecidedError(
+                f"Case {case} is {found.status.value}{decided}, not awaiting approval: "
+                "a case takes one decision."
+            )
+        waiting = self.case_graph.check(case, answer)
+        with self.storage.guard():
+            claimed = self.storage.insert_if_absent(
+                DECISIONS, case, {"answer": answer, "at": self.now().isoformat()}
+            )
+            if not claimed:
+                item = self.store.get(DECISIONS, case)
+                if item is not None and item.value.get("answer") != answer:
+                    raise CaseAlreadyDecidedError(
+                        f"Case {case} already has a decision ({item.value.get('answer')!r}) "
+                        "being applied; a case takes one decision."
+                    )
+        if waiting:
+            self.case_graph.resume(case, answer)
+        entry = HistoryEntry(
+            key="decision", kind="decision", at=self.now(), text=f"decision: {answer!r}"
+        )
+        with self.storage.guard():
+            self.store.put(history_of(case), entry.key, dump(entry))
+        found = found.model_copy(update={"decision": answer})
+        return self._follow(found, self.case_graph.outcome(case))
+
+
+def _digest(report: IropsReport) -> dict[str, Any]:
+    """What a case keeps of the final report."""
+    return {
+        "decision": report.decision,
+        "explanation": report.explanation,
+        "recommendations": [
+            {"id": r.id, "description": r.description, "approved": r.approved}
+            for r in report.recommendations
+        ],
+    }
