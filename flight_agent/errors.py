@@ -16,6 +16,8 @@ Errors carry context (``provider``, ``status_code``, ``retry_after``) and never 
     │   │   └── QuotaExhaustedError      plan quota used up            (not retryable)
     │   ├── AuthenticationError          missing/bad key, 401, 403     (not retryable)
     │   └── InvalidResponseError         bad JSON, oversized body, unexpected shape (retryable)
+    ├── UnsupportedCapabilityError       the provider cannot do that (e.g. push alerts)
+    ├── AlertNotFoundError               no alert with that id on the provider's account
     ├── CircuitOpenError                 a provider's breaker refuses calls for a while
     ├── AllProvidersFailedError          every provider failed; ``attempts`` lists each one
     └── StoreUnavailableError            Redis (cache, watched flights, breaker state) failed
@@ -129,6 +131,25 @@ class AuthenticationError(ProviderError):
 
 class InvalidResponseError(ProviderError):
     """The provider answered with something we cannot read: bad JSON, too large, wrong shape."""
+
+
+class UnsupportedCapabilityError(FlightDataError):
+    """The provider does not offer what was asked (push alerts, for one); another provider may.
+
+    ``capability`` names it, e.g. ``"alerts"``.
+    """
+
+    def __init__(self, message: str, *, capability: str, provider: str | None = None) -> None:
+        super().__init__(message, provider=provider)
+        self.capability = capability
+
+
+class AlertNotFoundError(FlightDataError):
+    """The provider's account has no alert with that id (deleted, or never created)."""
+
+    def __init__(self, message: str, *, alert_id: int, provider: str | None = None) -> None:
+        super().__init__(message, provider=provider, status_code=404)
+        self.alert_id = alert_id
 
 
 class CircuitOpenError(FlightDataError):

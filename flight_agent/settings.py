@@ -9,6 +9,7 @@ proxy variables, ``HTTPS_PROXY`` and friends, are httpx's: see ``providers.proxi
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from typing import Literal, get_args
 
 from pydantic import Field, SecretStr, field_validator
@@ -76,6 +77,43 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token the MCP HTTP server requires; needed to bind off loopback",
     )
+
+    flight_agent_alert_secret: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="Secret path segment of the alert webhook (POST /alerts/<secret>); at "
+        "least 16 characters; without it `serve` receives no alerts",
+    )
+    flight_agent_public_url: str | None = Field(
+        default=None,
+        description="Where AeroAPI reaches `flight-agent serve`, e.g. https://ops.example.com; "
+        "alerts are delivered to <url>/alerts/<secret>",
+    )
+    flight_agent_alert_networks: str | None = Field(
+        default=None,
+        description="Comma-separated networks (CIDR) allowed to deliver alerts, e.g. "
+        "FlightAware's published ranges; any source if unset",
+    )
+
+    @field_validator("flight_agent_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("use the http(s) URL AeroAPI can reach, e.g. https://ops.example.com")
+        return value
+
+    @field_validator("flight_agent_alert_networks")
+    @classmethod
+    def _alert_networks(cls, value: str | None) -> str | None:
+        if value is not None:
+            for part in value.split(","):
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"{part.strip()!r} is not a network; use CIDR such as 203.0.113.0/24"
+                    ) from None
+        return value
 
     @field_validator("aerodatabox_marketplace", mode="before")
     @classmethod

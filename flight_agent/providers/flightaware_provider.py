@@ -3,7 +3,8 @@
 Endpoints: ``GET /flights/{ident}`` (status; ``ident_type=designator`` so a flight number is
 never read as a registration), ``GET /flights/{fa_flight_id}`` with ``ident_type=fa_flight_id``,
 ``GET /schedules/{date_start}/{date_end}`` (alternatives) and
-``GET /airports/{id}/flights/scheduled_departures`` (departure boards). AeroAPI bills per page,
+``GET /airports/{id}/flights/scheduled_departures`` (departure boards); push alerts through
+``alerts()`` (``providers.alerts``). AeroAPI bills per page,
 so every call asks for ``max_pages=1`` inside a tight UTC window; only a board may ask for more
 pages, when its caller says so.
 """
@@ -19,6 +20,7 @@ from flight_agent.airports import Airport, find_airport, resolve_airport
 from flight_agent.errors import FlightDateOutOfRangeError, InvalidFlightQueryError
 from flight_agent.flight_query import FlightQuery, schedule_window
 from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
+from flight_agent.providers.alerts import AeroApiAlerts
 from flight_agent.providers.http_provider import HttpFlightDataProvider
 from flight_agent.providers.interfaces import DepartureBoard
 from flight_agent.providers.mapping import (
@@ -142,6 +144,7 @@ class FlightAwareProvider(HttpFlightDataProvider):
     supports_lookup_by_id = True
     supports_schedules = True
     supports_departure_boards = True
+    supports_alerts = True
     not_found_on_404 = False
 
     display_name = "FlightAware"
@@ -152,6 +155,10 @@ class FlightAwareProvider(HttpFlightDataProvider):
     def auth_headers(self, api_key: str) -> dict[str, str]:
         """AeroAPI reads the key from ``x-apikey``."""
         return {"x-apikey": api_key}
+
+    def alerts(self) -> AeroApiAlerts:
+        """AeroAPI's alert endpoints over this provider's client and key."""
+        return AeroApiAlerts(self.http, require_key=self.require_key)
 
     def supported_dates(self, today: date) -> tuple[date, date]:
         """AeroAPI answers from 10 days back to 2 days ahead."""

@@ -149,6 +149,9 @@ def _json_or_none(content: bytes) -> Any:
         return None
 
 
+JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+"""The media type of the JSON bodies ``send_json`` sends (AeroAPI's spelling)."""
+
 USER_AGENT = f"flight-agent/{__version__}"
 """How the toolkit names itself to providers: its name and version only."""
 
@@ -289,8 +292,24 @@ class ProviderHttp:
         masked (it may quote the provider's answer, which may echo a key in any form) and is
         at most ``MAX_ERROR_MESSAGE`` characters long.
         """
+        return await self.send_json("GET", path, params=params)
+
+    async def send_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+    ) -> HttpResponse:
+        """Send ``method`` to ``path`` (with ``json_body`` as a JSON document when given) and
+        return the JSON answer, or raise the matching ``FlightDataError``, as ``get_json`` does.
+
+        Writes (AeroAPI's alert management: POST, PUT, DELETE) go through here, so their
+        errors and log lines are redacted the same way.
+        """
         try:
-            return await self._exchange(path, params)
+            return await self._exchange(method, path, params, json_body)
         except FlightDataError as error:
             message = redact(error.message)
             if len(message) > MAX_ERROR_MESSAGE:
@@ -298,11 +317,19 @@ class ProviderHttp:
             error.message, error.args = message, (message,)
             raise
 
-    async def _exchange(self, path: str, params: dict[str, str] | None) -> HttpResponse:
+    async def _exchange(
+        self, method: str, path: str, params: dict[str, str] | None, json_body: Any
+    ) -> HttpResponse:
         url = f"{self._root}/{path.lstrip('/')}"
         if params:
             url = f"{url}?{urlencode(params)}"
-        request = httpx.Request("GET", url, headers=self._headers, extensions=self._timeout)
+        headers, content = self._headers, None
+        if json_body is not None:
+            content = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
+            headers = httpx.Headers({**headers, "Content-Type": JSON_CONTENT_TYPE})
+        request = httpx.Request(
+            method, url, headers=headers, content=content, extensions=self._timeout
+        )
         try:
             response = await self._transport.handle_async_request(request)
             try:
@@ -311,7 +338,7 @@ class ProviderHttp:
                 await response.aclose()
             if _logger.isEnabledFor(logging.DEBUG):
                 _logger.debug(
-                    "%s: GET %s -> HTTP %d", self.provider, redact(url), response.status_code
+                    "%s: %s %s -> HTTP %d", self.provider, method, redact(url), response.status_code
                 )
         except httpx.DecodingError as exc:
             raise InvalidResponseError(

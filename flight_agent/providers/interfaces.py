@@ -16,10 +16,15 @@ from types import TracebackType
 from typing import ClassVar, Self
 
 from flight_agent.clock import SYSTEM_CLOCK, Clock
-from flight_agent.errors import FlightDataError, FlightDateOutOfRangeError
+from flight_agent.errors import (
+    FlightDataError,
+    FlightDateOutOfRangeError,
+    UnsupportedCapabilityError,
+)
 from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries
 from flight_agent.models import FlightStatus, FlightStatusData, ScheduledFlight
 from flight_agent.outcomes import gather_outcomes
+from flight_agent.providers.alerts import AlertApi
 from flight_agent.providers.metrics import ProviderMetrics
 
 __all__ = [
@@ -107,6 +112,8 @@ class FlightDataProvider(ABC):
     """Whether ``find_flights`` works (published schedules, for alternative flights)."""
     supports_departure_boards: ClassVar[bool] = False
     """Whether ``departure_board`` works (an airport's departures, one call for many flights)."""
+    supports_alerts: ClassVar[bool] = False
+    """Whether ``alerts()`` works (push alerts: the provider calls back when a flight moves)."""
     answers_locally: ClassVar[bool] = False
     """Whether answers come from this process, not a remote service (the simulated world): a
     call costs no upstream request, so a request's ``max_attempts`` never keeps it unasked."""
@@ -230,6 +237,19 @@ class FlightDataProvider(ABC):
         code); at most ``max_pages`` result sets. See ``supports_departure_boards``.
         """
         raise NotImplementedError(f"{self.name} has no departure boards")
+
+    def alerts(self) -> AlertApi:
+        """This provider's alert management; see ``supports_alerts``.
+
+        Raises:
+            UnsupportedCapabilityError: The provider cannot push alerts.
+        """
+        raise UnsupportedCapabilityError(
+            f"{self.name} cannot push flight alerts; only FlightAware AeroAPI can "
+            "(set FLIGHTAWARE_API_KEY). Flights are polled instead.",
+            capability="alerts",
+            provider=self.name,
+        )
 
     async def health_check(self) -> ProviderHealth:
         """Probe the provider once with its cheapest call."""
