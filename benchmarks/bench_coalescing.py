@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 
-from benchmarks.common import Section, Target, median, scaled
+from benchmarks.common import ROUNDS, Section, Target, median, scaled
 from benchmarks.stack import flight_numbers, flightaware, remote, service, today
 from benchmarks.upstream import RemoteUpstream
 
 CALLERS = 1_000
 LATENCY = 0.050
-RUNS = 5
 
 
 async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> Section:
@@ -25,7 +24,7 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
     section = Section("5. Coalescing")
     callers = scaled(CALLERS, scale, 10)
     day = today()
-    runs = RUNS if scale >= 1 else 1
+    runs = ROUNDS if scale >= 1 else 1
     singles, crowds, calls = [], [], []
     numbers = iter(flight_numbers(3 * runs))
     async with remote(upstream) as up:
@@ -57,12 +56,17 @@ async def bench(scale: float = 1.0, upstream: RemoteUpstream | None = None) -> S
         f"worst of {runs} runs",
     )
     section.add(f"{callers:,} concurrent callers", crowd * 1e3, "ms")
-    section.add(
+    section.add_ratio(
         "crowd / one call",
-        crowd / single,
-        "x",
-        context=f"one call {single * 1e3:.1f} ms; "
-        f"+{(crowd - single) * 1e6 / callers:.1f} us per extra caller",
+        crowds,
+        singles,
+        what="one call",
+    )
+    section.add(
+        "added per extra caller",
+        (crowd - single) * 1e6 / callers,
+        "us",
+        context="crowd minus one call, over the callers",
     )
     section.note(
         f"{runs} runs, each on a fresh service with one warm connection; upstream latency "

@@ -32,13 +32,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchmarks.common import Section, Target, fmt, median, percentile, scaled
+from benchmarks.common import ROUNDS, Section, Target, fmt, median, percentile, scaled, spread
 from benchmarks.stack import flight_numbers, today
 from benchmarks.upstream import RemoteUpstream
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 20
-ROUNDS = 5
 CALLS = 4_000
 """Calls per round and server from the 20 clients together."""
 SOLO_CALLS = 500
@@ -201,11 +200,6 @@ def flight_agent_environment() -> dict[str, str]:
     dropped = {*PROVIDER_SETTINGS, "REDIS_URL", "FLIGHT_AGENT_MCP_TOKEN"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     return environment | {"FLIGHT_AGENT_MOCK_SEED": "0", "PYTHONPATH": str(ROOT)}
-
-
-def spread(values: Sequence[float]) -> str:
-    """'runs: 1, 2, 3' in the order measured."""
-    return "runs: " + ", ".join(fmt(value) for value in values)
 
 
 async def warm(server: Server, calls: int) -> None:

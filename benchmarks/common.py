@@ -1,18 +1,33 @@
-"""What every benchmark shares: timers, percentiles, result rows, sections and the table.
+"""What every benchmark shares: timers, percentiles, rounds, result rows, sections, the table.
 
 A benchmark returns a ``Section``: its ``Row``s (one figure each, with its target if it has
 one) and notes saying what was measured and what limited it. ``render_table`` prints all
 sections as one Markdown table.
+
+Every target that depends on the machine's speed is a ratio to a baseline measured in the same
+run: ``interleaved`` runs the measured side and its baseline unit by unit, in rotating order,
+for ``ROUNDS`` rounds, and ``add_ratio`` reports the median of the per-round ratios with their
+spread, so a busy machine slows both sides of each round alike. Anything that depends on time
+rather than CPU (cool-downs, stalls, quotas) runs on virtual loop time (``on_virtual_time``),
+where a busy machine changes nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeVar
+
+import looptime
+
+T = TypeVar("T")
+
+ROUNDS = 5
+"""Rounds of every interleaved comparison (the median of at least 5 is reported)."""
 
 Comparison = Literal["<=", ">="]
 
@@ -90,6 +105,87 @@ class Section:
         """Append a note."""
         self.notes.append(text)
 
+    def add_ratio(
+        self,
+        label: str,
+        measured: Sequence[float],
+        baseline: Sequence[float],
+        target: Target | None = None,
+        *,
+        what: str = "baseline",
+        unit: str = "ms",
+        scale: float = 1e3,
+    ) -> Row:
+        """Append the median of the per-round ratios ``measured[i] / baseline[i]``.
+
+        The context gives both sides' medians (in ``unit``, after ``scale``) and the ratios'
+        spread, so the absolute figures stay visible as information.
+        """
+        ratios = [m / b for m, b in zip(measured, baseline, strict=True)]
+        context = (
+            f"{what} {fmt(median(baseline) * scale)} {unit}, this {fmt(median(measured) * scale)}"
+            f" {unit}; {spread(ratios)}"
+        )
+        return self.add(label, median(ratios), "x", target, context)
+
+
+def spread(values: Sequence[float]) -> str:
+    """'5 rounds 1.02-1.18': how many values, the lowest and the highest."""
+    if not values:
+        return "no rounds"
+    return f"{len(values)} rounds {fmt(min(values))}-{fmt(max(values))}"
+
+
+async def interleaved(
+    rounds: int,
+    steps: int,
+    sides: dict[str, Callable[[], Awaitable[float | None]]],
+    *,
+    before_round: Callable[[], Awaitable[None]] | None = None,
+) -> dict[str, list[float]]:
+    """Compare sides unit by unit: each round awaits ``before_round`` (untimed), then runs
+    ``steps`` steps in which every side times one unit (a lookup, a batch) and returns its
+    seconds, or None to leave that unit out. A side's figure for the round is the median of
+    its units; the result holds every side's per-round figures.
+
+    The order of the sides rotates from step to step, so neither side always runs first or
+    right after the other, and load that comes and goes lands on both sides of a round alike.
+    """
+    names = list(sides)
+    results: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(rounds):
+        if before_round is not None:
+            await before_round()
+        units: dict[str, list[float]] = {name: [] for name in names}
+        for step in range(steps):
+            shift = step % len(names)
+            for name in names[shift:] + names[:shift]:
+                seconds = await sides[name]()
+                if seconds is not None:
+                    units[name].append(seconds)
+        for name in names:
+            results[name].append(median(units[name]))
+    return results
+
+
+async def on_virtual_time(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``main()`` on an event loop of its own whose time jumps ahead whenever every task
+    waits (``looptime``), in a worker thread, and return its result.
+
+    Sleeps, timeouts, cool-downs, breaker periods and rate limiters all read loop time, so a
+    minute of traffic takes the CPU time its requests need and no more, and a busy machine
+    cannot stretch it.
+    """
+
+    def run() -> T:
+        loop = looptime.new_event_loop(start=0.0)
+        try:
+            return loop.run_until_complete(main())
+        finally:
+            loop.close()
+
+    return await asyncio.to_thread(run)
+
 
 def percentile(values: Sequence[float], q: float) -> float:
     """The ``q``-th percentile (0-100) with linear interpolation; NaN for no values."""
@@ -125,6 +221,26 @@ class Stopwatch:
     def p(self, q: float, scale: float = 1.0) -> float:
         """The ``q``-th percentile of the laps, times ``scale`` (1e3 for ms, 1e6 for us)."""
         return percentile(self.laps, q) * scale
+
+
+@dataclass(slots=True)
+class Spent:
+    """Wall-clock and CPU seconds (this process, every thread) a block took."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+
+@contextmanager
+def spending() -> Iterator[Spent]:
+    """``with spending() as spent:`` fills ``spent`` with the block's wall and CPU time."""
+    spent = Spent()
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield spent
+    finally:
+        spent.wall = time.perf_counter() - wall
+        spent.cpu = time.process_time() - cpu
 
 
 def scaled(full: int, scale: float, minimum: int = 1) -> int:

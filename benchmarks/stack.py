@@ -15,10 +15,16 @@ from benchmarks.upstream import RemoteUpstream, upstream_process
 from flight_agent.cache import FlightCache, MemoryCache
 from flight_agent.clock import SYSTEM_CLOCK
 from flight_agent.flight_query import FlightQuery
-from flight_agent.providers import AeroDataBoxProvider, FailoverConfig, FlightAwareProvider
+from flight_agent.providers import (
+    AeroDataBoxProvider,
+    FailoverConfig,
+    FailoverManager,
+    FlightAwareProvider,
+)
 from flight_agent.providers.interfaces import FlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
+from flight_agent.testing import FakeUpstream
 
 CARRIERS = ("BA", "AA", "LH", "AF", "DL", "UA", "KL", "EK")
 """Carriers of the benchmark flights; the simulation flies every number below 9900 daily."""
@@ -55,6 +61,29 @@ def aerodatabox(upstream: RemoteUpstream, *, concurrency: int = 8) -> AeroDataBo
         marketplace="rapidapi",
         base_url=upstream.base_url("aerodatabox"),
         max_concurrency=concurrency,
+    )
+
+
+def in_process_pair(
+    primary: FakeUpstream, secondary: FakeUpstream, config: FailoverConfig
+) -> FailoverManager:
+    """FlightAware on ``primary`` in front of AeroDataBox on ``secondary``, both called in
+    process (no socket), behind a manager: for benchmarks on virtual time."""
+    return FailoverManager(
+        [
+            FlightAwareProvider(
+                api_key=primary.api_key,
+                base_url=primary.base_url("flightaware"),
+                transport=primary.transport(),
+            ),
+            AeroDataBoxProvider(
+                api_key=secondary.api_key,
+                marketplace="rapidapi",
+                base_url=secondary.base_url("aerodatabox"),
+                transport=secondary.transport(),
+            ),
+        ],
+        config,
     )
 
 

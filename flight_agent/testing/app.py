@@ -16,8 +16,9 @@ aviationstack   ``/aviationstack/v1``     ``AviationStackProvider``
 Every request to a provider goes through the faults in this order: it is counted in
 ``requests``, waits the injected latency, then a provider that is down answers 503 (on the
 loopback socket its connection is reset instead), a queued ``fail_next`` fault fires, the
-``error_rate`` draw may answer 503, and only then is the request itself answered (a non-GET
-method is a 405; the endpoint checks the key).
+``error_rate`` draw may answer 503, a provider over its ``set_quota`` answers 429 with
+``Retry-After``, and only then is the request itself answered (a non-GET method is a 405; the
+endpoint checks the key).
 
 Example:
     >>> upstream = FakeUpstream(seed=0, clock=clock)
@@ -32,6 +33,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import Counter, defaultdict, deque
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
@@ -43,6 +45,7 @@ import httpx
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.providers.simulation import FlightSimulator, LatencySpec, Scenario
 from flight_agent.providers.simulation.seeding import stable_rng
+from flight_agent.testing.alerts import FakeAlerts
 from flight_agent.testing.asgi import (
     DROP_EXTENSION,
     ASGIApp,
@@ -68,6 +71,25 @@ Fault = int | Literal["hang", "reset"]
 
 _ERROR_STATUSES = frozenset(status.value for status in HTTPStatus if status >= 400)
 _NOT_FOUND = Response(404, b"no provider lives at this path")
+
+
+class _Quota:
+    """``requests`` answers per fixed window of ``period`` seconds."""
+
+    def __init__(self, requests: int, period: float) -> None:
+        self.requests, self.period = requests, period
+        self.window, self.used = -1, 0
+
+    def spend(self, now: float) -> int | None:
+        """Count one request at ``now``; None when within the quota, else the whole seconds
+        until the window ends (the ``Retry-After`` to send)."""
+        window = math.floor(now / self.period)
+        if window != self.window:
+            self.window, self.used = window, 0
+        if self.used < self.requests:
+            self.used += 1
+            return None
+        return max(1, math.ceil((window + 1) * self.period - now))
 
 
 def _provider(name: str) -> str:
@@ -124,9 +146,12 @@ class FakeUpstream:
         self._latency: dict[str | None, LatencySpec] = {None: _check_latency(latency)}
         self._faults: defaultdict[str | None, deque[tuple[Fault, int | None]]] = defaultdict(deque)
         self._down: set[str] = set()
+        self._quotas: dict[str, _Quota] = {}
         self._latency_rng = stable_rng(seed, "fake-upstream", "latency")
         self._error_rng = stable_rng(seed, "fake-upstream", "errors")
         self._world = World(self.simulator, clock, api_key, self.requests)
+        self.alerts = FakeAlerts(self._world, seed)
+        """AeroAPI's alert endpoints and the callbacks of the simulated day (``testing.alerts``)."""
 
     @property
     def api_key(self) -> str:
@@ -221,6 +246,22 @@ class FakeUpstream:
         else:
             self._down.discard(key)
 
+    def set_quota(self, provider: str, requests: int | None, period: float = 1.0) -> None:
+        """Answer at most ``requests`` of a provider's requests per ``period`` seconds (fixed
+        windows on the clock's monotonic time); the others get 429 with ``Retry-After``, the
+        whole seconds until the window ends. ``None`` lifts the quota.
+
+        Raises:
+            ValueError: An unknown provider, fewer than 1 request or a period not above 0.
+        """
+        key = _provider(provider)
+        if requests is None:
+            self._quotas.pop(key, None)
+            return
+        if requests < 1 or period <= 0:
+            raise ValueError("a quota needs at least 1 request per period of more than 0 s")
+        self._quotas[key] = _Quota(requests, period)
+
     def clear_faults(self) -> None:
         """Drop queued failures and bring every provider up (latency and error rate stay)."""
         self._faults.clear()
@@ -246,13 +287,15 @@ class FakeUpstream:
             if path == prefix or path.startswith(prefix + "/"):
                 request = Request.from_scope(scope, path[len(prefix) :])
                 can_drop = DROP_EXTENSION in scope.get("extensions", {})
-                response = await self._answer(provider, request, can_drop=can_drop)
+                response = await self._answer(provider, request, can_drop=can_drop, receive=receive)
                 break
         else:
             response = _NOT_FOUND
         await response.send(send)
 
-    async def _answer(self, provider: str, request: Request, *, can_drop: bool) -> Response:
+    async def _answer(
+        self, provider: str, request: Request, *, can_drop: bool, receive: Receive
+    ) -> Response:
         self.requests[provider] += 1
         latency = self._latency.get(provider, self._latency[None])
         wait = latency(self._latency_rng) if callable(latency) else latency
@@ -275,6 +318,13 @@ class FakeUpstream:
             return error(fault, "injected failure (fail_next)", headers)
         if random_error:
             return error(503, "injected failure (error_rate)", ())
+        quota = self._quotas.get(provider)
+        retry_after = quota.spend(self.clock.monotonic()) if quota is not None else None
+        if retry_after is not None:
+            headers = (("retry-after", str(retry_after)),)
+            return error(429, "over the quota (set_quota)", headers)
+        if provider == "flightaware" and self.alerts.serves(request):
+            return await self.alerts.answer(request, receive)
         if request.method != "GET":
             return error(405, f"{request.method} is not supported", ())
         return HANDLERS[provider](request, self._world)

@@ -79,13 +79,14 @@ async def test_a_429_on_a_departure_board_cools_the_provider_for_the_next_status
 async def test_failing_schedule_lookups_open_the_breaker_that_status_lookups_obey(
     clock: FakeClock,
 ) -> None:
-    """Five schedule lookups failing with 503 open the primary's breaker (each answered by the
-    backup); the next status lookup skips the primary without calling it."""
+    """Ten schedule lookups failing with 503 (the default circuit_breaker_threshold) open the
+    primary's breaker, each answered by the backup; the next status lookup skips the primary
+    without calling it."""
     primary = MockFlightDataProvider("Primary", 10, clock=clock)
     service = service_over(clock, primary, MockFlightDataProvider("Backup", 5, clock=clock))
-    primary.fail_next(5, ProviderUnavailableError("HTTP 503", provider="Primary"))
+    primary.fail_next(10, ProviderUnavailableError("HTTP 503", provider="Primary"))
     start = NOON + timedelta(days=1)
-    for _ in range(5):
+    for _ in range(10):
         flights = await service.find_alternative_flights("LHR", "JFK", start, start + timedelta(1))
         assert {flight.source for flight in flights} == {"Backup"}
     calls = primary.calls
@@ -98,7 +99,7 @@ async def test_failing_schedule_lookups_open_the_breaker_that_status_lookups_obe
         ("Backup", "success"),
     ]
     assert primary.calls == calls
-    assert service.get_provider_stats()["Primary"].calls == {"schedules": 5}
+    assert service.get_provider_stats()["Primary"].calls == {"schedules": 10}
     await service.aclose()
 
 

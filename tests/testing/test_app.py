@@ -404,3 +404,30 @@ async def test_non_http_scopes_are_refused(upstream: FakeUpstream) -> None:
 
     with pytest.raises(ValueError, match="HTTP only"):
         await upstream.app({"type": "lifespan"}, receive, send)
+
+
+async def test_a_quota_answers_429_with_the_seconds_left_in_its_window(
+    provider: HttpFlightDataProvider, upstream: FakeUpstream, clock: FakeClock
+) -> None:
+    """Beyond ``requests`` per period the provider gets 429 and Retry-After until the window
+    ends; the next window answers again, and lifting the quota ends the refusals."""
+    upstream.set_quota(provider.name, 2, period=10.0)
+    clock.advance(3.5)
+    assert await provider.get_flight_status("BA117", DAY) is not None
+    assert await provider.get_flight_status("BA117", DAY) is not None
+    with pytest.raises(RateLimitedError) as caught:
+        await provider.get_flight_status("BA117", DAY)
+    assert (caught.value.status_code, caught.value.retry_after) == (429, 7.0)
+    clock.advance(7.0)
+    assert await provider.get_flight_status("BA117", DAY) is not None
+    upstream.set_quota(provider.name, None)
+    for _ in range(3):
+        assert await provider.get_flight_status("BA117", DAY) is not None
+
+
+def test_a_quota_needs_a_request_and_a_period() -> None:
+    """A quota of no request or of no time is refused with the rule it broke."""
+    with pytest.raises(ValueError, match="at least 1 request"):
+        FakeUpstream().set_quota("flightaware", 0)
+    with pytest.raises(ValueError, match="unknown provider"):
+        FakeUpstream().set_quota("nope", 5)

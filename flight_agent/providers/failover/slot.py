@@ -57,7 +57,7 @@ class ProviderSlot:
                 provider.name, config.breaker_config(), clock=clock, rng=random.Random()
             ),
             clock=clock,
-            limiter=AsyncLimiter(quota.requests, quota.period) if quota else None,
+            limiter=AsyncLimiter(*quota.bucket()) if quota else None,
             batch_slots=asyncio.Semaphore(config.batch_concurrency),
         )
 
