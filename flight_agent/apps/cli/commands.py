@@ -34,7 +34,8 @@ from rich.progress import Progress
 from rich.text import Text
 
 import flight_agent
-from flight_agent.apps.cli import agent, render, replay, showcase, watching
+from flight_agent.apps.cli import agent, render, replay, serving, showcase, watching
+from flight_agent.apps.cli import desk as desk_cli
 from flight_agent.apps.cli.common import (
     STORE_DOWN,
     DateOption,
@@ -404,14 +405,23 @@ def mcp(
         str, typer.Option(help="HTTP interface; off loopback FLIGHT_AGENT_MCP_TOKEN is required.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="HTTP port.")] = 8000,
+    desk: Annotated[
+        bool, typer.Option("--desk", help="Also serve the desk's trip and case tools.")
+    ] = False,
 ) -> None:
     """Serve the flight tools over MCP (stdio, or streamable HTTP at /mcp)."""
     if transport is McpTransport.HTTP:
         check_listen(host, port)
-    server = build_mcp_server(host=host, port=port, factory=service_factory)
+    server = build_mcp_server(host=host, port=port, factory=service_factory, desk=desk)
     try:
         asyncio.run(server.serve(transport.value))
     except InsecureBindError as error:
         fail(str(error), 2)
     except KeyboardInterrupt:
         pass
+
+
+app.add_typer(desk_cli.trips_app, name="trips")
+app.add_typer(desk_cli.cases_app, name="cases")
+app.command("desk")(desk_cli.desk_command)
+app.command()(serving.serve)

@@ -121,7 +121,8 @@ def case_line(case: Case) -> str:
     what = case.summary[0] if case.summary else ""
     if case.status is CaseStatus.AWAITING_APPROVAL:
         ids = ", ".join(str(a.get("args", {}).get("id")) for a in case.actions)
-        what = f"{len(case.actions)} actions to approve ({ids}); {what}"
+        count = len(case.actions)
+        what = f"{count} action{'s' if count != 1 else ''} to approve ({ids}); {what}"
     return f"{case.id}  {case.status.value:<17}  {what}"
 
 
@@ -130,7 +131,9 @@ def case_line(case: Case) -> str:
 
 @trips_app.command("add")
 def trips_add(
-    legs: Annotated[list[str], typer.Argument(help="1 to 6 legs: FLIGHT/DATE[/ORIGIN].")],
+    legs: Annotated[
+        list[str], typer.Argument(help="1 to 6 legs, each FLIGHT/DATE or FLIGHT/DATE/ORIGIN.")
+    ],
     trip_id: Annotated[str | None, typer.Option("--id", help="The trip's id.")] = None,
     passengers: Annotated[int, typer.Option(help="Passengers on the booking.")] = 1,
     label: Annotated[str, typer.Option(help="For people, e.g. the traveller's name.")] = "",
