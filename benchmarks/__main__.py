@@ -23,10 +23,12 @@ from benchmarks import (
     bench_cache,
     bench_coalescing,
     bench_failover,
+    bench_fleet,
     bench_hedging,
     bench_mcp,
     bench_memory,
     bench_overhead,
+    bench_partial_faults,
     bench_upstream_cost,
 )
 from benchmarks.common import Section, render_notes, render_table
@@ -40,8 +42,10 @@ BENCHMARKS: dict[str, Benchmark] = {
     "overhead": bench_overhead.bench,
     "batch": bench_batch.bench,
     "failover": bench_failover.bench,
+    "partial_faults": bench_partial_faults.bench,
     "coalescing": bench_coalescing.bench,
     "upstream_cost": bench_upstream_cost.bench,
+    "fleet": bench_fleet.bench,
     "hedging": bench_hedging.bench,
     "memory": bench_memory.bench,
     "mcp": bench_mcp.bench,
@@ -83,20 +87,27 @@ def machine() -> str:
     )
 
 
-def document(sections: list[Section], seconds: float, scale: float) -> str:
+def document(
+    sections: list[Section], seconds: float, scale: float, only: list[str] | None = None
+) -> str:
     """The Markdown report: how it was made, the table, then each benchmark's notes."""
     sized = "" if scale == 1 else f" --scale {scale:g}"
+    sized += f" --only {' '.join(only)}" if only else ""
+    command = f"`.venv/bin/python -m benchmarks{sized}`"
     return "\n".join(
         [
             "# Benchmark results",
             "",
-            f"- Command: `{COMMAND}` (`.venv/bin/python -m benchmarks{sized}`)",
+            f"- Command: `{COMMAND}` ({command})" if not sized else f"- Command: {command}",
             f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
             f"- Machine: {machine()}",
             f"- Total time: {seconds:.0f} s",
             "",
             "`pass` meets its target, `MISS` does not (the notes say what limited it), "
-            "`info` has no target. Ratios are measured side by side in the same run.",
+            "`info` has no target. Every target that depends on the machine's speed is a "
+            "ratio to a baseline measured in the same run, unit by unit in rotating order, "
+            "the median of 5 rounds (their spread in the last column); time-driven figures "
+            "(cool-downs, stalls, quotas) run on virtual time.",
             "",
             render_table(sections),
             "",
@@ -124,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     sections = asyncio.run(run(names, args.scale, progress))
-    report = document(sections, time.perf_counter() - started, args.scale)
+    report = document(sections, time.perf_counter() - started, args.scale, args.only)
     sys.stdout.write(report + "\n")
     if output is not None:
         output.write_text(report + "\n", encoding="utf-8")

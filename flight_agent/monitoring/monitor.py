@@ -16,8 +16,14 @@ answered by one departure board (``EnhancedFlightMonitoringService.departure_boa
 provider has boards: one call instead of one per flight. A board's result set is dearer than
 one flight's lookup (AeroAPI: $0.020 against $0.005, ``board_page_cost`` 4), so a board is
 asked for only when it is cheaper than the polls it replaces, and for no more result sets than
-keep it so; a flight it does not list (it left, or the board was cut short) is polled on its
-own. After a board cut short, that airport and airline go back to single polls for a while.
+keep it so. ``BoardPlanner`` learns each board's departures per hour and the provider's page size
+from the boards it is answered, and splits the flights due together into windows that each come
+back complete; a flight no window pays for, or that its board does not list (it left, or the
+board was cut short), is polled on its own. A board that fails, or misses most of its flights,
+sends its airport and airline back to single polls for a while.
+
+A pass takes up to ``PASS_LIMIT`` due flights, so the flights of one board that fall due
+together (on the schedule's grid) are planned together even at fleets of tens of thousands.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import uuid
 from collections import defaultdict
 from collections.abc import Coroutine
@@ -41,10 +46,11 @@ from flight_agent.flight_query import FlightQuery
 from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData
 from flight_agent.monitoring.boards import (
     BOARD_BACKOFF,
-    BOARD_MARGIN,
+    BoardIndex,
     BoardKey,
+    BoardPlanner,
     BoardSource,
-    find_on_board,
+    BoardWindow,
     takeoff_window,
 )
 from flight_agent.monitoring.events import ChangeFeed
@@ -53,7 +59,6 @@ from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
 from flight_agent.monitoring.stats import MonitorStats
 from flight_agent.monitoring.watchlist import (
-    DEFAULT_DUE_LIMIT,
     MemoryWatchStore,
     RedisWatchStore,
     WatchStore,
@@ -64,6 +69,9 @@ logger = logging.getLogger(__name__)
 
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
+
+PASS_LIMIT = 1_000
+"""How many due flights one pass takes at most."""
 
 DEFAULT_LEASE = timedelta(minutes=2)
 """How long a claimed poll holds unless the service says otherwise."""
@@ -113,8 +121,7 @@ class FlightMonitor:
         boards: BoardSource | None = None,
         board_page_cost: float = 4.0,
     ) -> None:
-        if board_page_cost < 1:
-            raise ValueError("board_page_cost must be at least 1")
+        self.board_planner = BoardPlanner(board_page_cost)
         self.lookup = lookup
         self.store: WatchStore = (
             RedisWatchStore(redis, clock=clock)
@@ -133,7 +140,6 @@ class FlightMonitor:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._boards = boards
-        self._page_cost = board_page_cost
         self._board_backoff: dict[BoardKey, datetime] = {}
         self._backlog = False
         self.polls = 0
@@ -187,8 +193,8 @@ class FlightMonitor:
         """One pass: poll every due flight this worker can claim, then deliver the waiting events
         to the feed (``relay``); return the changes this pass found."""
         now = self._clock.now()
-        due = await self.store.due(now, DEFAULT_DUE_LIMIT)
-        self._backlog = len(due) >= DEFAULT_DUE_LIMIT
+        due = await self.store.due(now, PASS_LIMIT)
+        self._backlog = len(due) >= PASS_LIMIT
         boards: defaultdict[BoardKey, list[WatchState]] = defaultdict(list)
         singles: list[WatchState] = []
         for state in due:
@@ -199,10 +205,11 @@ class FlightMonitor:
                 boards[key].append(state)
         jobs: list[tuple[str, Coroutine[Any, Any, list[FlightChange]]]] = []
         for key, states in boards.items():
-            if self._board_pages(len(states)) >= 1:
-                jobs.append((f"the {key[1]} board at {key[0]}", self._poll_board(key, states)))
-            else:
-                singles += states
+            planned: set[str] = set()
+            for window in self.board_planner.plan(key, states):
+                planned.update(state.key for state in window.states)
+                jobs.append((f"the {key[1]} board at {key[0]}", self._poll_board(key, window)))
+            singles += [state for state in states if state.key not in planned]
         jobs += [(state.key, self._poll(state.key)) for state in singles]
         found = await asyncio.gather(*(job for _, job in jobs), return_exceptions=True)
         changes = self._collect([label for label, _ in jobs], found)
@@ -245,14 +252,18 @@ class FlightMonitor:
                 return []
             return await self._refresh(claimed)
 
-    async def _poll_board(self, key: BoardKey, states: list[WatchState]) -> list[FlightChange]:
+    async def _poll_board(self, key: BoardKey, window: BoardWindow) -> list[FlightChange]:
         """Answer flights leaving one airport with one airline from one departure board."""
         async with self._slots:
-            claims = [await self.store.claim(s.key, self.worker_id, self.lease) for s in states]
+            claims = [
+                await self.store.claim(s.key, self.worker_id, self.lease) for s in window.states
+            ]
             claimed = [state for state in claims if state is not None]
-            pages = self._board_pages(len(claimed))
-            board = await self._board(key, claimed, pages) if pages >= 1 else None
-        listed = {state.key: find_on_board(board, state) for state in claimed} if board else {}
+            # Another worker may have taken some: the board must still pay for the rest.
+            pays = window.pages <= self.board_planner.affordable(len(claimed))
+            board = await self._board(key, window) if pays else None
+        index = BoardIndex(board) if board is not None else None
+        listed = {s.key: index.find(s) for s in claimed} if index is not None else {}
         if (
             board is not None
             and board.complete
@@ -280,29 +291,13 @@ class FlightMonitor:
         await self.lookup.store(query, record)
         return await self._apply(state, record)
 
-    def _board_pages(self, flights: int) -> int:
-        """The most result sets a board may take to stay cheaper than polling ``flights``
-        flights one by one (0: polling them is cheaper)."""
-        return math.ceil(flights / self._page_cost) - 1
-
-    async def _board(
-        self, key: BoardKey, claimed: list[WatchState], pages: int
-    ) -> DepartureBoard | None:
-        """The departure board covering the claimed flights, or None when none answered."""
+    async def _board(self, key: BoardKey, window: BoardWindow) -> DepartureBoard | None:
+        """The departure board of the planned window, or None when none answered."""
         assert self._boards is not None
-        windows = [takeoff_window(state.last_snapshot) for state in claimed]
-        starts = [window[0] for window in windows if window is not None]
-        ends = [window[1] for window in windows if window is not None]
         airport, airline = key
-        if not starts:
-            return None
         try:
             board = await self._boards(
-                airport,
-                min(starts) - BOARD_MARGIN,
-                max(ends) + BOARD_MARGIN,
-                airline=airline,
-                max_pages=pages,
+                airport, window.start, window.end, airline=airline, max_pages=window.pages
             )
         except Exception as error:
             # Whatever went wrong, the flights are polled alone; a failing board is not
@@ -315,8 +310,7 @@ class FlightMonitor:
             return None
         self.board_polls += 1
         self.board_pages += board.pages
-        if not board.complete:
-            self._board_backoff[key] = self._clock.now() + BOARD_BACKOFF
+        self.board_planner.learn(key, window, board)
         return board
 
     async def _refresh(self, claimed: WatchState) -> list[FlightChange]:

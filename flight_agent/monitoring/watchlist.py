@@ -15,16 +15,25 @@ Leases follow the store's injected clock, so tests advance a fake clock instead 
 lease must outlast one poll: a worker still polling when its lease ends may poll the same
 interval as the worker that takes over, and only the first of their two saves is kept.
 
+A finished watch (its flight arrived, its cancellation was confirmed, or no provider answered
+past its follow-up horizon) is kept, never due, for ``finished_retention`` (a day by default) so
+its last snapshot can still be read, then forgotten: a store watching a rolling fleet for weeks
+holds that fleet and one day of finished flights, not every flight it ever watched.
+
 Costs do not grow with the fleet faster than the fleet does: in both stores adding, removing,
 claiming and saving a watch cost O(log n), ``count`` O(1), and ``due`` O(k log n) for the k
 watches it answers, never a scan of every watch (``list_all`` is the one call that reads them
 all).
 
 ``MemoryWatchStore`` serves one process (its events go to a ``MemoryEventStream``); its due index
-is a heap (``DueIndex``). ``RedisWatchStore`` keeps the states in a hash
+is a heap (``DueIndex``), and it keeps each state packed (``state.pack``, about 250 bytes), so it
+holds about 600 bytes per watched flight with its index (``benchmarks/bench_fleet.py``). It
+hands out the states its last ``due`` unpacked to ``claim``, so a poll unpacks its state once.
+``RedisWatchStore`` keeps the states in a hash
 (``{namespace}:monitor:watches``, key -> state JSON), the due index in a sorted set
-(``{namespace}:monitor:due``, score = epoch seconds, read with a limited ZRANGEBYSCORE) and the
-events in a ``RedisEventStream``; add, claim and save are Lua scripts, so each is atomic across
+(``{namespace}:monitor:due``, score = epoch seconds, read with a limited ZRANGEBYSCORE), when
+each finished watch is forgotten in another (``{namespace}:monitor:finished``) and the events in
+a ``RedisEventStream``; add, claim, save and forgetting are Lua scripts, so each is atomic across
 processes, and everything survives a restart of the service. Its commands
 go through a ``RedisGuard``: when Redis fails, every method raises ``StoreUnavailableError``
 naming the server, and for ``backoff_s`` seconds after a failure it raises at once.
@@ -33,6 +42,7 @@ naming the server, and for ``backoff_s`` seconds after a failure it raises at on
 from __future__ import annotations
 
 import logging
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -47,7 +57,7 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.monitoring.due_index import DueIndex
 from flight_agent.monitoring.memory_stream import MemoryEventStream
 from flight_agent.monitoring.redis_stream import RedisEventStream
-from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.monitoring.state import Watch, WatchState, pack, unpack
 from flight_agent.monitoring.stream import EventStream, events_for
 from flight_agent.redis_guard import RedisGuard
 
@@ -56,12 +66,19 @@ logger = logging.getLogger(__name__)
 DEFAULT_DUE_LIMIT = 100
 """How many due watches one ``due()`` call returns at most."""
 
+FINISHED_RETENTION = timedelta(days=1)
+"""How long a finished watch is kept before the store forgets it."""
+
+_FORGET_LIMIT = 1_000
+"""How many expired finished watches one ``due()`` call forgets at most."""
+
 
 class WatchStore(ABC):
     """The set of watched flights, their states and when each is due for a poll.
 
     Args:
         clock: Time source for creation times, due checks and leases.
+        finished_retention: How long a finished watch is kept before it is forgotten.
 
     Attributes:
         events: The stream ``save`` writes the change events to.
@@ -69,8 +86,11 @@ class WatchStore(ABC):
 
     events: EventStream
 
-    def __init__(self, *, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(
+        self, *, clock: Clock = SYSTEM_CLOCK, finished_retention: timedelta = FINISHED_RETENTION
+    ) -> None:
         self._clock = clock
+        self.finished_retention = finished_retention
 
     @abstractmethod
     async def add(self, watch: Watch) -> WatchState:
@@ -105,6 +125,7 @@ class WatchStore(ABC):
         self, now: datetime | None = None, limit: int = DEFAULT_DUE_LIMIT
     ) -> list[WatchState]:
         """Watches due for a poll, earliest first; claimed and finished ones are not due.
+        Finished watches past their retention are forgotten on the way.
 
         Args:
             now: The cut-off (default: the clock's now).
@@ -152,37 +173,52 @@ class MemoryWatchStore(WatchStore):
 
     Args:
         clock: See ``WatchStore``.
+        finished_retention: See ``WatchStore``.
         events: Where the change events go (default: a ``MemoryEventStream`` on ``clock``).
     """
 
     def __init__(
-        self, *, clock: Clock = SYSTEM_CLOCK, events: MemoryEventStream | None = None
+        self,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        finished_retention: timedelta = FINISHED_RETENTION,
+        events: MemoryEventStream | None = None,
     ) -> None:
-        super().__init__(clock=clock)
+        super().__init__(clock=clock, finished_retention=finished_retention)
         self.events: MemoryEventStream = events or MemoryEventStream(clock=clock)
-        self._states: dict[str, WatchState] = {}
+        self._states: dict[str, bytes] = {}
+        """Each watch's state: its version (8 bytes), then the state packed (``_stored``)."""
         self._due = DueIndex()
+        self._forget_at = DueIndex()
+        """When each finished watch is forgotten."""
+        self._answered: dict[str, WatchState] = {}
+        """The states the last ``due`` answered, so claiming one does not unpack it again."""
 
     async def add(self, watch: Watch) -> WatchState:
         """See ``WatchStore.add``."""
-        if watch.key not in self._states:
-            state = self._new_state(watch)
-            self._states[watch.key] = state
-            self._due.set(watch.key, state.created_at)
-        return self._states[watch.key]
+        key = sys.intern(watch.key)  # one string per watch, however many indexes hold it
+        stored = self._states.get(key)
+        if stored is not None:
+            return unpack(stored[_VERSION:])
+        state = self._new_state(watch)
+        self._states[key] = _stored(state)
+        self._due.set(key, state.created_at)
+        return state
 
     async def remove(self, key: str) -> bool:
         """See ``WatchStore.remove``."""
         self._due.discard(key)
+        self._forget_at.discard(key)
         return self._states.pop(key, None) is not None
 
     async def get(self, key: str) -> WatchState | None:
         """See ``WatchStore.get``."""
-        return self._states.get(key)
+        stored = self._states.get(key)
+        return None if stored is None else unpack(stored[_VERSION:])
 
     async def list_all(self) -> list[WatchState]:
         """See ``WatchStore.list_all``."""
-        return [self._states[key] for key in sorted(self._states)]
+        return [unpack(self._states[key][_VERSION:]) for key in sorted(self._states)]
 
     async def count(self) -> int:
         """See ``WatchStore.count``."""
@@ -192,8 +228,12 @@ class MemoryWatchStore(WatchStore):
         self, now: datetime | None = None, limit: int = DEFAULT_DUE_LIMIT
     ) -> list[WatchState]:
         """See ``WatchStore.due``."""
-        keys = self._due.due(now or self._clock.now(), limit)
-        return [self._states[key] for key in keys]
+        now = now or self._clock.now()
+        for key in self._forget_at.due(now, _FORGET_LIMIT):
+            await self.remove(key)
+        keys = self._due.due(now, limit)
+        self._answered = {key: unpack(self._states[key][_VERSION:]) for key in keys}
+        return list(self._answered.values())
 
     async def claim(self, key: str, worker_id: str, lease: timedelta) -> WatchState | None:
         """See ``WatchStore.claim``."""
@@ -201,22 +241,44 @@ class MemoryWatchStore(WatchStore):
         when = self._due.get(key)
         if when is None or when > now:
             return None
+        key = sys.intern(key)
         self._due.set(key, now + lease)
         self._log_claim(key, worker_id, now + lease)
-        return self._states[key]
+        stored = self._states[key]
+        answered = self._answered.pop(key, None)
+        if answered is not None and answered.version == _version(stored):
+            return answered
+        return unpack(stored[_VERSION:])
 
     async def save(self, state: WatchState, changes: Sequence[FlightChange] = ()) -> bool:
         """See ``WatchStore.save``."""
-        stored = self._states.get(state.key)
-        if stored is None or stored.version != state.version - 1:
+        key = sys.intern(state.key)
+        stored = self._states.get(key)
+        if stored is None or _version(stored) != state.version - 1:
             return False
         self.events.append(events_for(state, changes))
-        self._states[state.key] = state
+        self._states[key] = _stored(state)
         if state.next_due is None:
-            self._due.discard(state.key)
+            self._due.discard(key)
+            self._forget_at.set(key, self._clock.now() + self.finished_retention)
         else:
-            self._due.set(state.key, state.next_due)
+            self._forget_at.discard(key)
+            self._due.set(key, state.next_due)
         return True
+
+
+_VERSION = 8
+"""Bytes of the version in front of a packed state in ``MemoryWatchStore``."""
+
+
+def _stored(state: WatchState) -> bytes:
+    """What ``MemoryWatchStore`` keeps of a state: its version, then the state packed."""
+    return state.version.to_bytes(_VERSION, "big") + pack(state)
+
+
+def _version(stored: bytes) -> int:
+    """The version of a state as ``_stored`` keeps it."""
+    return int.from_bytes(stored[:_VERSION], "big")
 
 
 _ADD = """
@@ -243,16 +305,27 @@ if not stored or (cjson.decode(stored).version or 0) ~= tonumber(ARGV[4]) - 1 th
 end
 -- The events first: Redis does not undo a script's writes when one fails, and a failed append
 -- must leave the snapshot where it was.
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'event', ARGV[i])
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if ARGV[3] == '' then
   redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
 else
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+  redis.call('ZREM', KEYS[4], ARGV[1])
 end
 return 1
+"""
+
+_FORGET = """
+local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, key in ipairs(gone) do
+  redis.call('HDEL', KEYS[1], key)
+  redis.call('ZREM', KEYS[2], key)
+end
+return #gone
 """
 
 
@@ -266,6 +339,7 @@ class RedisWatchStore(WatchStore):
         redis: A ``redis://`` URL (the store then owns the client; ``aclose`` closes it) or an
             asyncio Redis client owned by the caller.
         clock: Time source for creation times, due checks, leases and the back-off.
+        finished_retention: See ``WatchStore``.
         namespace: Key prefix; processes sharing watches must use the same one.
         backoff_s: Seconds Redis is left alone after a failure.
         events: Where the change events go (default: a ``RedisEventStream`` of ``namespace``
@@ -277,11 +351,12 @@ class RedisWatchStore(WatchStore):
         redis: str | Redis,
         *,
         clock: Clock = SYSTEM_CLOCK,
+        finished_retention: timedelta = FINISHED_RETENTION,
         namespace: str = KEY_NAMESPACE,
         backoff_s: float = 1.0,
         events: RedisEventStream | None = None,
     ) -> None:
-        super().__init__(clock=clock)
+        super().__init__(clock=clock, finished_retention=finished_retention)
         self._owns_client = isinstance(redis, str)
         self._redis = Redis.from_url(escape_credentials(redis)) if isinstance(redis, str) else redis
         self._guard = RedisGuard(self._redis, role="watch store", backoff_s=backoff_s, clock=clock)
@@ -289,9 +364,11 @@ class RedisWatchStore(WatchStore):
             self._redis, clock=clock, namespace=namespace, backoff_s=backoff_s
         )
         self._keys = [f"{namespace}:monitor:watches", f"{namespace}:monitor:due"]
+        self._finished_key = f"{namespace}:monitor:finished"
         self._add = self._redis.register_script(_ADD)
         self._claim = self._redis.register_script(_CLAIM)
         self._save = self._redis.register_script(_SAVE)
+        self._forget = self._redis.register_script(_FORGET)
 
     async def aclose(self) -> None:
         """Close the Redis client if this store created it."""
@@ -312,9 +389,10 @@ class RedisWatchStore(WatchStore):
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.hdel(self._keys[0], key)
                 pipe.zrem(self._keys[1], key)
+                pipe.zrem(self._finished_key, key)
                 return await pipe.execute()
 
-        removed, _ = await self._guard.run(forget)
+        removed, _, _ = await self._guard.run(forget)
         return bool(removed)
 
     async def get(self, key: str) -> WatchState | None:
@@ -337,6 +415,8 @@ class RedisWatchStore(WatchStore):
     ) -> list[WatchState]:
         """See ``WatchStore.due``."""
         cutoff = _score(now or self._clock.now())
+        forget = [self._keys[0], self._finished_key]
+        await self._guard.run(lambda: self._forget(keys=forget, args=[cutoff, _FORGET_LIMIT]))
         # Without scores, ZRANGEBYSCORE answers plain members.
         keys = cast(
             "list[bytes | str]",
@@ -365,8 +445,9 @@ class RedisWatchStore(WatchStore):
         due = "" if state.next_due is None else _score(state.next_due)
         events = [event.model_dump_json() for event in events_for(state, changes)]
         version, maxlen = str(state.version), str(self.events.maxlen)
-        args = [state.key, state.model_dump_json(), due, version, maxlen]
-        keys = [*self._keys, self.events.key]
+        forget_at = _score(self._clock.now() + self.finished_retention)
+        args = [state.key, state.model_dump_json(), due, version, maxlen, forget_at]
+        keys = [*self._keys, self.events.key, self._finished_key]
         return bool(await self._guard.run(lambda: self._save(keys=keys, args=[*args, *events])))
 
 

@@ -231,3 +231,27 @@ async def test_a_polled_flight_unanswered_past_its_follow_up_horizon_is_dropped(
     await service.monitor.poll_due()
     assert [s.next_due is None for s in await service.watched()] == [True]
     await service.aclose()
+
+
+async def test_a_finished_flight_leaves_nothing_behind_after_a_day(
+    early_clock: FakeClock,
+) -> None:
+    """Polled until it arrived, a flight stays listed (its last snapshot readable) for a day
+    after its last poll; then the monitor's store forgets it and nothing is due."""
+    mock = MockFlightDataProvider("Mock", clock=early_clock)
+    service = service_on(mock, early_clock)
+    await service.watch("BA117", DAY)
+    for _ in range(500):
+        [state] = await service.watched()
+        if state.next_due is None:
+            break
+        await poll_when_due(service, early_clock)
+    assert state.next_due is None
+    assert state.last_snapshot is not None
+    assert state.last_snapshot.has_arrived
+    assert state.last_polled_at is not None
+    early_clock.set(state.last_polled_at + timedelta(days=1))
+    assert await service.monitor.poll_due() == []
+    assert await service.watched() == []
+    assert await service.monitor.store.count() == 0
+    await service.aclose()

@@ -3,6 +3,7 @@ answered by one board call when that is cheaper than polling each, and polled al
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -92,14 +93,17 @@ class Fleet(FlightDataProvider):
         return "fleet"
 
 
-async def watching(count: int, clock: FakeClock) -> tuple[Fleet, EnhancedFlightMonitoringService]:
-    """A service watching BA1..BA{count}, past its baseline poll, at the next half hour."""
+async def watching(
+    count: int, clock: FakeClock, *, only: Iterable[int] | None = None
+) -> tuple[Fleet, EnhancedFlightMonitoringService]:
+    """A service watching BA1..BA{count} (or ``only`` those of them, the board listing all),
+    past its baseline poll, at the next half hour."""
     fleet = Fleet(clock, range(1, count + 1))
     service = EnhancedFlightMonitoringService(
         providers=[fleet], settings=Settings(redis_url=None), clock=clock
     )
-    for ident in fleet.flights:
-        await service.watch(ident, NOON.date())
+    for number in range(1, count + 1) if only is None else only:
+        await service.watch(f"BA{number}", NOON.date())
     await service.monitor.poll_due()  # the baseline, from the cache
     fleet.fetches = 0
     clock.set(NOON + HALF_HOUR)
@@ -161,18 +165,48 @@ async def test_a_failing_board_falls_back_to_polling_each_flight(clock: FakeCloc
     await service.aclose()
 
 
-async def test_a_board_cut_short_sends_its_airport_back_to_single_polls_for_a_while(
+async def test_a_board_too_busy_for_its_flights_goes_back_to_single_polls(
     clock: FakeClock,
 ) -> None:
-    """Flights past the pages asked for are polled alone, and the next passes skip the board."""
+    """Nine flights may spend two result sets of three flights: the board is cut short, the
+    flights past it are polled alone, and having learned that the board needs three result sets
+    for them, the next pass polls all nine alone."""
     fleet, service = await watching(9, clock)
-    fleet.board_page = 3  # nine flights need three result sets; two are allowed
+    fleet.board_page = 3
     await service.monitor.poll_due()
     assert [board["max_pages"] for board in fleet.boards] == [2]
     assert fleet.fetches == 3
     clock.advance(HALF_HOUR.total_seconds())
     await service.monitor.poll_due()
     assert (len(fleet.boards), fleet.fetches) == (1, 3 + 9)
+    await service.aclose()
+
+
+async def test_a_board_cut_short_teaches_the_monitor_to_split_its_window(
+    clock: FakeClock,
+) -> None:
+    """The board lists a departure a minute (BA1..BA59), of which the monitor watches two
+    clusters of twelve (BA1-12 and BA48-59). One board over both needs six result sets of ten;
+    the 24 flights afford five, so the first is cut short. From it the monitor learns the
+    board's departures per hour and the page size, and the next pass asks two boards of two
+    result sets, one per cluster: both complete, no flight polled alone."""
+    fleet, service = await watching(59, clock, only=[*range(1, 13), *range(48, 60)])
+    fleet.board_page = 10
+    await service.monitor.poll_due()
+    assert [board["max_pages"] for board in fleet.boards] == [5]
+    assert fleet.fetches == 9  # BA51..BA59, past the five result sets
+    planner = service.monitor.board_planner
+    assert planner.page_size == 10
+    per_hour = planner.per_hour(("EGLL", "BAW"))
+    assert per_hour is not None
+    assert 50 <= per_hour <= 70  # one departure a minute
+    fleet.boards.clear()
+    clock.advance(HALF_HOUR.total_seconds())
+    await service.monitor.poll_due()
+    assert [board["max_pages"] for board in fleet.boards] == [2, 2]
+    assert fleet.fetches == 9
+    stats = service.monitor.stats()
+    assert (stats.board_polls, stats.board_pages) == (3, 5 + 2 + 2)
     await service.aclose()
 
 

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from flight_agent.clock import FakeClock
 from flight_agent.models import FlightStatus
 from flight_agent.monitoring import ChangeKind, PollSchedule, Watch, WatchState
+from flight_agent.monitoring.state import pack, unpack
 from tests.monitoring.records import DAY, minutes, record
 
 
@@ -52,6 +53,18 @@ def test_a_state_with_a_snapshot_round_trips_through_json(clock: FakeClock) -> N
     assert "is_disrupted" not in data
     assert WatchState.model_validate_json(data) == state
     assert WatchState.model_validate(state.model_dump()) == state
+
+
+def test_a_packed_state_reads_back_equal_in_a_few_hundred_bytes(clock: FakeClock) -> None:
+    """What a memory store keeps per watch: the state whole, in under 400 bytes (its JSON is
+    about 1.7 KB, its live objects several KB)."""
+    polled, _ = new_state(clock).observe(
+        record(gate_origin="B32", registration="G-STBA", cancellation_uncertain=True),
+        now=clock.now(),
+    )
+    packed = pack(polled)
+    assert unpack(packed) == polled
+    assert len(packed) < 400 < len(polled.model_dump_json())
 
 
 def test_observe_keeps_the_snapshot_and_schedules_the_next_poll(clock: FakeClock) -> None:

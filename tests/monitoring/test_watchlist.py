@@ -162,14 +162,51 @@ async def test_save_stores_the_state_and_its_next_poll(store: WatchStore, clock:
     assert keys(await store.due(clock.now() + minutes(30))) == [added.key]
 
 
-async def test_a_finished_watch_is_kept_but_never_due(store: WatchStore, clock: FakeClock) -> None:
-    """A state with next_due None stays listed but is not due and cannot be claimed."""
+async def test_a_finished_watch_is_kept_but_never_due_until_its_retention_ends(
+    store: WatchStore, clock: FakeClock
+) -> None:
+    """A state with next_due None stays listed for a day but is not due and cannot be claimed;
+    after the day the store forgets it entirely, while a watch still polled stays."""
+    finished = await store.add(watch(117))
+    polled = await store.add(watch(118))
+    assert await store.save(finished.stopped())
+    assert await store.save(due_at(polled, clock.now() + timedelta(days=2)))
+    clock.advance(86_399)
+    assert await store.due() == []
+    assert await store.claim(finished.key, "worker-a", LEASE) is None
+    assert keys(await store.list_all()) == [finished.key, polled.key]
+    clock.advance(1)
+    assert await store.due() == []
+    assert keys(await store.list_all()) == [polled.key]
+    assert await store.get(finished.key) is None
+    assert await store.count() == 1
+
+
+async def test_the_retention_of_finished_watches_is_a_setting(clock: FakeClock) -> None:
+    """A store told to keep finished watches an hour forgets them after the hour."""
+    store = MemoryWatchStore(clock=clock, finished_retention=timedelta(hours=1))
+    added = await store.add(watch(117))
+    assert await store.save(added.stopped())
+    clock.advance(3_600)
+    await store.due()
+    assert await store.count() == 0
+
+
+async def test_finished_watches_leave_nothing_behind_in_redis(
+    redis_server: RedisServer, namespace: str, clock: FakeClock
+) -> None:
+    """Once forgotten, a finished watch has no hash field and no member in either index."""
+    store = RedisWatchStore(redis_server.url, clock=clock, namespace=namespace)
     added = await store.add(watch(117))
     assert await store.save(added.stopped())
     clock.advance(86_400)
-    assert await store.due() == []
-    assert await store.claim(added.key, "worker-a", LEASE) is None
-    assert keys(await store.list_all()) == [added.key]
+    await store.due()
+    client = Redis.from_url(redis_server.url)
+    watched = await client.hlen(f"{namespace}:monitor:watches")
+    indexed = [await client.zcard(f"{namespace}:monitor:{name}") for name in ("due", "finished")]
+    assert (watched, indexed) == (0, [0, 0])
+    await client.aclose()
+    await store.aclose()
 
 
 async def test_remove_forgets_the_watch_and_a_late_save_does_not_revive_it(
