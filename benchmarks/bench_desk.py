@@ -14,18 +14,26 @@ PostgreSQL, as processes would (the crash tests in ``tests/graphs/desk`` run rea
 The simulated world knows most disruptions from the morning on (those trips open their cases
 when added); at 09:00 the simulator injects more: a tenth of the on-time legs departing after
 11:00 are cancelled or made 3 h late, and only the monitor's events can tell. The truth is the
-simulator's: a trip is disrupted when one of its legs is cancelled, diverted or 15 minutes or
-more late in the simulated world (``Leg``), or injected, whatever the monitor saw. Figures:
+simulator's: a trip is disrupted when one of its legs is cancelled, diverted (by the end of the
+run: a diversion shows when the aircraft lands) or 15 minutes or more late in the simulated
+world (``Leg``), or injected, whatever the monitor saw. Figures:
 
-* disrupted trips with exactly one case, and trips with a case the truth calls undisrupted;
+* injected disruptions with exactly one case (their trips have no other trouble), disrupted
+  trips with a case, trips with a case the truth calls undisrupted, and duplicate cases: a
+  trip's case that brings no trouble its earlier cases lacked (a trip may have two genuine
+  episodes: a delay known in the morning that needed nothing, then a diversion in flight);
 * events handled per second (wall time of the desk phases);
 * event-to-case-paused latency, p50 and p95, over the cases events open: from the moment a
   desk worker takes the event that opens a case to the moment the case waits for approval (or
   is resolved), IROPS graph run with the offline model included (target p95 < 1 s);
-* upstream calls per watched leg over the day (monitor polls and the graphs' lookups).
+* upstream calls per watched leg over the day (monitor polls and the graphs' lookups);
+* Redis round trips per event in the desk phases, and the lag of the services' event loops
+  (how late a 10 ms timer fires) in the poll and desk phases. The service's Redis client gives
+  each reply 0.25 s; a reply is read on its service's loop, so a loop running late by that
+  much is a Redis "timeout" whatever Redis did. The lag tells a busy loop from a busy Redis.
 
 Run: ``python -m benchmarks.bench_desk [--scale S]`` (1 = 2,000 trips). Redis:
-``BENCH_DESK_REDIS_URL`` (default ``redis://127.0.0.1:6379/7``, the service's keys cleared before
+``BENCH_DESK_REDIS_URL`` (default ``redis://127.0.0.1:6379/8``, the service's keys cleared before
 and after); PostgreSQL: ``BENCH_DESK_POSTGRES_URL`` (default the test database), in a schema of
 its own, dropped afterwards.
 """
@@ -42,10 +50,12 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from unittest.mock import patch
 
 import psycopg
 import redis
@@ -58,10 +68,11 @@ from flight_agent.errors import StoreUnavailableError
 from flight_agent.flight_query import FlightDesignator
 from flight_agent.providers import MockFlightDataProvider
 from flight_agent.providers.simulation.scenarios import Scenario
-from flight_agent.providers.simulation.timeline import Leg
+from flight_agent.providers.simulation.timeline import TAXI_IN, Leg
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
 from graphs.desk import Case, CaseStatus, Desk, DeskWorker, open_storage
+from graphs.desk.cases import episode_of
 from tools import FlightToolkit
 
 TRIPS = 2_000
@@ -82,7 +93,7 @@ def injections(trips: list[list[Leg]]) -> dict[str, Scenario]:
     flies (so each trip has one disruption episode at most): cancelled or 3 h late from
     ``INJECT_AT`` on."""
     rng = random.Random(SEED + 1)
-    troubled = {leg.designator.flight_id for t in trips if any(map(_disrupted, t)) for leg in t}
+    troubled = {leg.designator.flight_id for t in trips if any(map(_troubled, t)) for leg in t}
     candidates = sorted(
         {
             leg.designator.flight_id
@@ -98,10 +109,19 @@ def injections(trips: list[list[Leg]]) -> dict[str, Scenario]:
     }
 
 
-def _disrupted(leg: Leg) -> bool:
+def _troubled(leg: Leg) -> bool:
+    """Whether the simulated world disrupts the leg at all (cancelled, diverted, 15 min late)."""
     if leg.scenario in (Scenario.CANCELLED, Scenario.DIVERTED):
         return True
     return max(leg.departure_delay or 0, leg.arrival_delay or 0) >= 15
+
+
+def _disrupted(leg: Leg) -> bool:
+    """Whether the leg's trouble is known by ``END``: a diversion shows when the aircraft lands
+    at the alternate, at about its landing time at its destination."""
+    if leg.scenario is Scenario.DIVERTED:
+        return leg.estimated_in - TAXI_IN <= END
+    return _troubled(leg)
 
 
 def flight_pool(simulator: Any) -> list[Leg]:
@@ -136,6 +156,18 @@ def draw_trips(count: int, pool: list[Leg]) -> list[list[Leg]]:
     return pairs[:connections] + singles[: count - connections]
 
 
+def duplicate_cases(cases: list[Case]) -> list[str]:
+    """The cases whose trouble (signature) their trip's earlier cases all had already."""
+    seen: dict[str, set[str]] = {}
+    duplicates = []
+    for case in sorted(cases, key=lambda c: (c.trip_id, episode_of(c.id))):
+        before = seen.setdefault(case.trip_id, set())
+        if before and set(case.signature) <= before:
+            duplicates.append(case.id)
+        before.update(case.signature)
+    return duplicates
+
+
 @dataclass
 class Timings:
     """When each opening event was taken, and how long until its case paused."""
@@ -164,7 +196,67 @@ class Timings:
                         self.taken.pop(case.opened_by, None)
 
         desk.handle_event = timed  # type: ignore[method-assign]
-        desk.on_case = paused
+        desk.listen(paused)
+
+
+PROBE_S = 0.01
+"""The loop-lag probe's timer."""
+
+
+@dataclass
+class Traffic:
+    """Redis round trips (commands and pipelines) and loop lags, by phase."""
+
+    phase: str = "setup"
+    round_trips: Counter[str] = field(default_factory=Counter)
+    lags: dict[str, list[float]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, lag: float | None = None) -> None:
+        with self.lock:
+            if lag is None:
+                self.round_trips[self.phase] += 1
+            else:
+                self.lags.setdefault(self.phase, []).append(lag)
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[None]:
+        """Count every round trip of every asyncio Redis client in the process."""
+        from redis.asyncio.client import Pipeline
+        from redis.asyncio.client import Redis as AsyncRedis
+
+        command: Any = AsyncRedis.execute_command
+        pipeline: Any = Pipeline.execute
+
+        async def counted_command(client: Any, *args: Any, **kwargs: Any) -> Any:
+            self.add()
+            return await command(client, *args, **kwargs)
+
+        async def counted_pipeline(client: Any, *args: Any, **kwargs: Any) -> Any:
+            self.add()
+            return await pipeline(client, *args, **kwargs)
+
+        with (
+            patch.object(AsyncRedis, "execute_command", counted_command),
+            patch.object(Pipeline, "execute", counted_pipeline),
+        ):
+            yield
+
+    async def probe(self, _: EnhancedFlightMonitoringService) -> None:
+        """Start timing the service's loop: how late a ``PROBE_S`` timer fires, for ever."""
+
+        async def timing() -> None:
+            loop = asyncio.get_running_loop()
+            while True:
+                before = loop.time()
+                await asyncio.sleep(PROBE_S)
+                self.add(max(0.0, loop.time() - before - PROBE_S))
+
+        PROBES.append(asyncio.get_running_loop().create_task(timing()))
+
+
+PROBES: list[asyncio.Task[None]] = []
+"""The running loop-lag probes (kept referenced; they end with their loops)."""
 
 
 @contextlib.contextmanager
@@ -189,7 +281,7 @@ def clear_redis(url: str) -> None:
 
 def run(scale: float) -> Section:
     """The benchmark, synchronously (it drives its own loops)."""
-    redis_url = os.environ.get("BENCH_DESK_REDIS_URL", "redis://127.0.0.1:6379/7")
+    redis_url = os.environ.get("BENCH_DESK_REDIS_URL", "redis://127.0.0.1:6379/8")
     pg_base = os.environ.get("BENCH_DESK_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
     clock = FakeClock(START)
     settings = Settings(redis_url=redis_url)
@@ -201,10 +293,16 @@ def run(scale: float) -> Section:
         f"t{n}": any(_disrupted(leg) or leg.designator.flight_id in injected for leg in trip)
         for n, trip in enumerate(trips)
     }
+    hit = [
+        f"t{n}"
+        for n, trip in enumerate(trips)
+        if any(leg.designator.flight_id in injected for leg in trip)
+    ]
     clear_redis(redis_url)
-    timings = Timings()
+    timings, traffic = Timings(), Traffic()
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
+        stack.enter_context(traffic.counting())
         url = stack.enter_context(postgres_schema(pg_base))
         stack.callback(clear_redis, redis_url)
         toolkits = [
@@ -223,6 +321,8 @@ def run(scale: float) -> Section:
         ]
         for desk in desks:
             timings.watch(desk)
+        for toolkit in toolkits:
+            toolkit.runner.call_sync(traffic.probe)
         workers = [
             (desk.toolkit, DeskWorker(desk, desk.toolkit.runner.service.monitor.store.events))
             for desk in desks
@@ -246,7 +346,9 @@ def run(scale: float) -> Section:
                     for provider in providers:
                         for flight, scenario in injected.items():
                             provider.set_scenario(flight, scenario)
+                traffic.phase = "poll"
                 list(pool.map(lambda t: t.runner.call_sync(_poll), toolkits))
+                traffic.phase = "desk"
                 begun = time.perf_counter()
                 while sum(
                     pool.map(lambda pair: pair[0].runner.call_sync(_drain(pair[1])), workers)
@@ -254,25 +356,34 @@ def run(scale: float) -> Section:
                     pass
                 desk_s += time.perf_counter() - begun
         cases = desks[0].cases()
+        poll_errors = sum(t.runner.service.monitor.poll_errors for t in toolkits)
     handled = sum(worker.handled for _, worker in workers)
     failed = sum(worker.failed for _, worker in workers)
-    per_trip: dict[str, int] = {}
-    for case in cases:
-        per_trip[case.trip_id] = per_trip.get(case.trip_id, 0) + 1
+    per_trip = Counter(case.trip_id for case in cases)
     disrupted = [trip for trip, bad in truth.items() if bad]
-    exactly_one = sum(1 for trip in disrupted if per_trip.get(trip) == 1)
+    exactly_one = sum(1 for trip in hit if per_trip[trip] == 1)
+    covered = sum(1 for trip in disrupted if per_trip[trip])
     spurious = sum(1 for trip, bad in truth.items() if not bad and trip in per_trip)
+    duplicates = duplicate_cases(cases)
     stuck = sum(1 for case in cases if case.status is CaseStatus.OPEN)
     calls = sum(provider.calls for provider in providers)
     section = Section(f"Disruption desk: {len(trips)} trips, {len(legs)} legs")
     section.rows += [
         Row(
-            "disrupted trips with exactly one case",
-            100 * exactly_one / max(1, len(disrupted)),
+            "injected disruptions with exactly one case",
+            100 * exactly_one / max(1, len(hit)),
             "%",
             Target(100, ">="),
-            f"{exactly_one} of {len(disrupted)}; {len(cases)} cases in all",
+            f"{exactly_one} of {len(hit)} trips on {len(injected)} injected legs",
         ),
+        Row(
+            "disrupted trips with a case",
+            100 * covered / max(1, len(disrupted)),
+            "%",
+            Target(100, ">="),
+            f"{covered} of {len(disrupted)}; {len(cases)} cases in all",
+        ),
+        Row("duplicate cases", len(duplicates), "calls", Target(0), "no new trouble"),
         Row("undisrupted trips with a case", spurious, "calls", Target(0), "per the simulator"),
         Row("cases stuck open", stuck, "calls", Target(0)),
         Row(
@@ -291,6 +402,32 @@ def run(scale: float) -> Section:
             f"{len(timings.latencies)} cases, offline model",
         ),
         Row(
+            "Redis round trips per event (desk phases)",
+            traffic.round_trips["desk"] / max(1, handled),
+            "calls",
+            None,
+            f"{traffic.round_trips['desk']} round trips; poll phases "
+            f"{traffic.round_trips['poll']}, setup {traffic.round_trips['setup']}",
+        ),
+        *(
+            Row(
+                f"service loop lag, {phase} phases, p99",
+                1000 * percentile(traffic.lags.get(phase, []), 99),
+                "ms",
+                Target(250),
+                f"max {1000 * max(traffic.lags.get(phase, [0.0])):.0f} ms; the Redis reply "
+                "timeout is 250 ms",
+            )
+            for phase in ("setup", "poll", "desk")
+        ),
+        Row(
+            "monitor polls failed",
+            poll_errors,
+            "calls",
+            Target(0),
+            "a Redis reply later than 250 ms; polled again when next due",
+        ),
+        Row(
             "upstream calls per leg",
             calls / max(1, len(legs)),
             "calls",
@@ -298,9 +435,10 @@ def run(scale: float) -> Section:
             f"{calls} calls over the day, {len(legs)} legs",
         ),
     ]
-    missed = [trip for trip in disrupted if per_trip.get(trip) != 1]
-    if missed:
-        section.notes.append(f"Disrupted trips without exactly one case: {missed[:10]}.")
+    missed = [trip for trip in disrupted if not per_trip[trip]]
+    missed += [trip for trip in hit if per_trip[trip] != 1]
+    if missed or duplicates:
+        section.notes.append(f"Missed: {missed[:10]}; duplicates: {duplicates[:10]}.")
     section.notes.append(
         f"{MONITORS} monitors and {DESKS} desks in one process over one Redis and one "
         f"PostgreSQL; setup (adding trips) {setup_s:.1f} s; {OUTAGES[0]} passes found Redis "

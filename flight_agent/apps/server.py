@@ -160,8 +160,9 @@ def build_server(
 
 
 async def start_desk(desks: DeskSlot, workers: int) -> asyncio.Future[None]:
-    """Watch every trip's legs, start the desk service's flight monitor, then run ``workers``
-    desk workers on the service's loop until the returned future is cancelled.
+    """Watch every trip's legs and judge every trip once (``Desk.watch_all``), start the desk
+    service's flight monitor, then run ``workers`` desk workers on the service's loop until
+    the returned future is cancelled.
 
     Raises:
         DeskStorageError: The desk's database does not answer.

@@ -2,8 +2,9 @@
 
 ``CaseGraph`` runs a case's graph to the approval interrupt (or to its end when there is
 nothing to approve), finishes a run a dead worker left half-way from its last checkpoint, reads
-what the paused graph asks, and resumes it with a decision. Every call goes through the
-storage's guard, so a database failure is a ``DeskStorageError``.
+what the paused graph asks and what it found (``Findings``), and brings a decided case's graph
+to its end. Every call goes through the storage's guard, so a database failure is a
+``DeskStorageError``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from flight_agent.irops import ConnectionAssessment, FlightDisruption, RightsResult
 from graphs.decisions import apply_answer
+from graphs.desk.cases import CaseStatus
 from graphs.desk.storage import DeskStorage
 from graphs.desk.trips import Trip
 from graphs.irops_graph import IropsInput
@@ -33,6 +36,42 @@ class Outcome:
 
     actions: list[dict[str, Any]] = field(default_factory=list)
     report: IropsReport | None = None
+
+    def digest(self) -> dict[str, Any] | None:
+        """What a case keeps of the final report."""
+        if self.report is None:
+            return None
+        return {
+            "decision": self.report.decision,
+            "explanation": self.report.explanation,
+            "recommendations": [
+                {"id": r.id, "description": r.description, "approved": r.approved}
+                for r in self.report.recommendations
+            ],
+        }
+
+
+FINAL_STATUS = {
+    "approved": CaseStatus.APPROVED,
+    "rejected": CaseStatus.REJECTED,
+    "not_needed": CaseStatus.RESOLVED,
+}
+"""A case's status once its graph ended, by the report's decision."""
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the IROPS graph found for a case, from its last checkpoint.
+
+    Attributes:
+        disruptions: The disruptions of the trip's legs, with their evidence.
+        connections: The verdict on each connection.
+        rights: What the travellers are owed, per regime.
+    """
+
+    disruptions: list[FlightDisruption] = field(default_factory=list)
+    connections: list[ConnectionAssessment] = field(default_factory=list)
+    rights: list[RightsResult] = field(default_factory=list)
 
 
 class CaseGraph:
@@ -69,23 +108,40 @@ class CaseGraph:
         report = state.values.get("report")
         return Outcome(report=report if isinstance(report, IropsReport) else None)
 
-    def check(self, case: str, answer: Any) -> bool:
-        """Whether the graph waits for a decision, after checking ``answer`` fits its actions.
+    def findings(self, case: str) -> Findings:
+        """What the case's graph found so far (empty before it ran)."""
+        with self.storage.guard():
+            values = self.graph.get_state(_config(case)).values
+        return Findings(
+            disruptions=list(values.get("disruptions", [])),
+            connections=list(values.get("connections", [])),
+            rights=list(values.get("rights", [])),
+        )
+
+    def check(self, case: str, answer: Any) -> None:
+        """Check that ``answer`` fits the actions the graph waits on (if it still waits).
 
         Raises:
-            InvalidFlightQueryError: It waits, and the answer does not fit.
+            InvalidFlightQueryError: The answer does not fit.
         """
         with self.storage.guard():
             state = self.graph.get_state(_config(case))
-        if not _pending(state):
-            return False
-        apply_answer(state.values.get("recommendations", []), answer)
-        return True
+        if _pending(state):
+            apply_answer(state.values.get("recommendations", []), answer)
 
-    def resume(self, case: str, answer: Any) -> None:
-        """Resume the waiting graph with ``answer`` and run it to its end."""
+    def apply(self, case: str, answer: Any) -> None:
+        """Bring the decided case's graph to its end: resume it with ``answer`` if it still
+        waits, finish the run if a failure stopped it half-way, nothing if it has ended.
+
+        The caller holds the case's decision lock, so the state read here is not stale.
+        """
+        config = _config(case)
         with self.storage.guard():
-            self.graph.invoke(Command(resume=answer), _config(case))
+            state = self.graph.get_state(config)
+            if _pending(state):
+                self.graph.invoke(Command(resume=answer), config)
+            elif state.next:
+                self.graph.invoke(None, config)
 
 
 def _config(case: str) -> RunnableConfig:

@@ -8,6 +8,15 @@ runner, so a desk works from a script, a thread of an async server, or a worker'
 Trips: ``add_trip`` stores the trip and its leg index, watches each leg and, if the trip is
 disrupted already (a change no poll will report), opens its case at once; ``remove_trip``
 deletes them, closes the trip's live case and unwatches the legs no other trip flies.
+``watch_all`` (a desk starting) watches every leg again and judges every trip once, as
+``add_trip`` does: a leg disrupted while no desk ran gives no event once watched again. A
+judgement without an event is keyed by the trouble itself, so judging again, in any number of
+starting processes, opens nothing twice.
+
+Cases: ``cases`` lists them through the store's filter (status, trip), ``case_findings`` says
+what the case's graph found (disruptions with their evidence, connection verdicts, rights per
+regime), and ``listen`` registers any number of listeners of case changes (the CLI's printer,
+the console's live page).
 
 Events (``handle_event``, idempotent by event id): for every trip flying the event's leg, the
 engine judges the trip (``graphs.desk.triage``). If it matters, the trip's live case is found
@@ -20,28 +29,30 @@ worker that dies mid-run leaves its event unacknowledged; whoever handles that e
 (``Case.opened_by``) finishes the run from the last checkpoint.
 
 Decisions (``decide``): refused unless the case awaits approval, and checked against the
-actions before anything is written. The decision is claimed first (put-if-absent per case),
-then the graph resumes from its checkpoint and the case takes its final status. If the
-database fails half-way, the claim stays: the same decision made again completes it, once;
-another decision is refused. Two identical decisions racing in two processes may both resume
-the graph (the claim tells them apart only by their answer).
+actions before anything is written. The decision is claimed first (put-if-absent per case:
+another answer is refused), then, holding the case's decision lock (``DeskStorage.deciding``,
+released however its holder ends), the graph resumes from its checkpoint only if it still
+waits, and the case takes its final status. So two identical decisions racing in two
+processes apply once (the second finds the graph resumed and reports the outcome), and a
+decision cut off by a database failure, made again once it is back, finishes what the first
+left: the resume if it never happened, the rest of the run if it stopped half-way, or only the
+case's status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langgraph.store.base import GetOp
 
 from flight_agent.clock import Clock
-from flight_agent.errors import FlightDataError
-from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatusData
 from flight_agent.monitoring.stream import ChangeEvent
-from flight_agent.services import EnhancedFlightMonitoringService
-from graphs.desk.case_graph import CaseGraph, Outcome
+from graphs.desk.case_graph import FINAL_STATUS, CaseGraph, Findings, Outcome
 from graphs.desk.cases import Case, CaseStatus, HistoryEntry, case_id, episode_of
 from graphs.desk.errors import (
     CaseAlreadyDecidedError,
@@ -49,6 +60,7 @@ from graphs.desk.errors import (
     InvalidTripError,
     TripNotFoundError,
 )
+from graphs.desk.legs import Legs
 from graphs.desk.records import (
     CASES,
     DECISIONS,
@@ -61,14 +73,15 @@ from graphs.desk.records import (
 )
 from graphs.desk.storage import DeskStorage
 from graphs.desk.triage import judge_trip
-from graphs.desk.trips import Trip, check_trip_id, leg_day, leg_key, new_trip
+from graphs.desk.trips import Trip, check_trip_id, leg_key, new_trip
 from graphs.irops_graph import build_irops_graph
-from graphs.report import IropsReport
 from tools import FlightToolkit
-from tools.schemas import FlightRef
 
 SUMMARY_LINES = 5
 """How many reasons a case keeps in its summary."""
+
+JUDGED_AT_ONCE = 50
+"""Trips whose legs a starting desk reads at once."""
 
 
 class Desk:
@@ -96,8 +109,18 @@ class Desk:
             model, tools=toolkit, checkpointer=storage.checkpointer, clock=self.clock
         )
         self.case_graph = CaseGraph(self.graph, storage)
-        self.on_case: Callable[[Case], None] | None = None
-        """Called with a case each time its status changes here (the demo prints them)."""
+        self.legs = Legs(toolkit)
+        self._listeners: list[Callable[[Case], None]] = []
+
+    def listen(self, listener: Callable[[Case], None]) -> Callable[[], None]:
+        """Call ``listener`` with a case each time it opens or its status changes here (the
+        demo prints them, the console redraws); returns what stops the calls."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _announce(self, case: Case) -> None:
+        for listener in list(self._listeners):
+            listener(case)
 
     @property
     def store(self) -> Any:
@@ -106,30 +129,6 @@ class Desk:
     def now(self) -> datetime:
         """The desk's present."""
         return self.clock.now()
-
-    def _watch(self, leg: FlightRef) -> None:
-        async def watch(service: EnhancedFlightMonitoringService) -> None:
-            await service.watch(leg.flight_number, leg_day(leg), origin=leg.origin)
-
-        self.toolkit.runner.call_sync(watch)
-
-    def _unwatch(self, leg: FlightRef) -> None:
-        async def unwatch(service: EnhancedFlightMonitoringService) -> None:
-            await service.unwatch(leg.flight_number, leg_day(leg), origin=leg.origin)
-
-        self.toolkit.runner.call_sync(unwatch)
-
-    def _snapshot(self, query: FlightQuery) -> FlightStatusData | None:
-        """The monitor's last record of a leg; before its first poll, the cached lookup (the
-        one ``watch`` just made); None when no provider answers."""
-
-        async def snapshot(service: EnhancedFlightMonitoringService) -> FlightStatusData | None:
-            try:
-                return await service.last_snapshot(query) or await service.get_status(query)
-            except FlightDataError:
-                return None
-
-        return self.toolkit.runner.call_sync(snapshot)
 
     # ----- trips ------------------------------------------------------------------------------
 
@@ -154,18 +153,23 @@ class Desk:
             for key in trip.leg_keys:
                 self.store.put(legs_of(key), trip.id, {"trip": trip.id})
         for leg in trip.legs:
-            self._watch(leg)
-        self._judge(trip, f"added/{trip.id}", "trip added")  # disrupted already: no event comes
+            self.legs.watch(leg)
+        self._judge(trip, None, "trip added")  # disrupted already: no event comes
         return trip
 
     def watch_all(self) -> int:
-        """Watch every leg of every trip (a worker starting on an in-memory watch list); how
-        many legs."""
-        legs = {
-            (leg.flight_number, leg.date, leg.origin): leg for t in self.trips() for leg in t.legs
-        }
+        """Watch every leg of every trip and judge every trip once, as ``add_trip`` does (a
+        desk starting: a leg disrupted while no desk ran gives no event once watched again);
+        how many legs. Idempotent: a trouble judged before joins the case it opened."""
+        trips = self.trips()
+        legs = {(leg.flight_number, leg.date, leg.origin): leg for t in trips for leg in t.legs}
         for leg in legs.values():
-            self._watch(leg)
+            self.legs.watch(leg)
+        for start in range(0, len(trips), JUDGED_AT_ONCE):
+            batch = trips[start : start + JUDGED_AT_ONCE]
+            records = self.legs.latest(batch)
+            for trip in batch:
+                self._judge(trip, None, "desk started", records[trip.id])
         return len(legs)
 
     def trips(self) -> list[Trip]:
@@ -205,24 +209,23 @@ class Desk:
                 if not self.store.search(legs_of(key), limit=1):
                     orphans.append(leg)
         for leg in orphans:
-            self._unwatch(leg)
+            self.legs.unwatch(leg)
         return trip
 
     # ----- cases ------------------------------------------------------------------------------
 
     def cases(self, status: CaseStatus | None = None, trip_id: str | None = None) -> list[Case]:
-        """The cases, oldest first, optionally of one status or one trip."""
+        """The cases, oldest first, optionally of one status or one trip (the store's filter:
+        only those cases are read)."""
+        wanted: dict[str, Any] = {}
+        if status is not None:
+            wanted["status"] = status.value
+        if trip_id is not None:
+            wanted["trip_id"] = trip_id
         with self.storage.guard():
-            items = every(self.store, CASES)
+            items = every(self.store, CASES, wanted or None)
         found = [Case.model_validate(item.value) for item in items]
-        return sorted(
-            (
-                c
-                for c in found
-                if (status is None or c.status == status) and trip_id in (None, c.trip_id)
-            ),
-            key=lambda c: (c.opened_at, c.id),
-        )
+        return sorted(found, key=lambda c: (c.opened_at, c.id))
 
     def case(self, case: str) -> Case:
         """One case.
@@ -235,6 +238,16 @@ class Desk:
         if item is None:
             raise CaseNotFoundError(f"No case {case!r}; `flight-agent cases list` shows them")
         return Case.model_validate(item.value)
+
+    def case_findings(self, case: str) -> Findings:
+        """What the IROPS graph found for a case: the disruptions with their evidence, the
+        connection verdicts, the travellers' rights per regime (empty before its graph ran).
+
+        Raises:
+            CaseNotFoundError: No case has that id.
+        """
+        self.case(case)
+        return self.case_graph.findings(case)
 
     def history(self, case: str) -> list[HistoryEntry]:
         """What moved the case, in time order."""
@@ -257,28 +270,50 @@ class Desk:
         key = leg_key(change.flight_id, change.flight_date)
         with self.storage.guard():
             trip_ids = [item.key for item in every(self.store, legs_of(key))]
+        markers = [f"{trip_id}|{event.id}" for trip_id in trip_ids]
+        with self.storage.guard():
+            found = self.store.batch(
+                [GetOp(HANDLED, marker) for marker in markers]
+                + [GetOp(TRIPS, trip_id) for trip_id in trip_ids]
+            )
+        handled, stored = found[: len(markers)], found[len(markers) :]
+        trips = [
+            Trip.model_validate(item.value)
+            for done, item in zip(handled, stored, strict=True)
+            if done is None and item is not None  # not handled yet, not removed meanwhile
+        ]
+        records = self.legs.latest(trips)
         touched = []
-        for trip_id in trip_ids:
-            marker = f"{trip_id}|{event.id}"
-            with self.storage.guard():
-                if self.store.get(HANDLED, marker) is not None:
-                    continue
-                trip_item = self.store.get(TRIPS, trip_id)
-            if trip_item is None:  # removed meanwhile
-                continue
-            trip = Trip.model_validate(trip_item.value)
-            case = self._judge(trip, event.id, event.change.message)
+        for trip in trips:
+            case = self._judge(trip, event.id, event.change.message, records[trip.id])
             if case is not None:
                 touched.append(case)
             with self.storage.guard():
-                self.store.put(HANDLED, marker, {"at": self.now().isoformat()})
+                self.store.put(HANDLED, f"{trip.id}|{event.id}", {"at": self.now().isoformat()})
         return touched
 
-    def _judge(self, trip: Trip, key: str, text: str) -> Case | None:
-        """Open or update the trip's case if it matters, for the event ``key`` (``text``)."""
-        verdict = judge_trip(self._records(trip), self.now())
+    def _judge(
+        self,
+        trip: Trip,
+        key: str | None,
+        text: str,
+        records: Sequence[FlightStatusData] | None = None,
+    ) -> Case | None:
+        """Open or update the trip's case if it matters, for the event ``key`` (``text``).
+
+        Without an event (a trip added, a desk started), the key is the trouble itself
+        (``judged/<trip>/<signature digest>``): judging the same trouble again, from any
+        process, finds the case it opened instead of a new one. ``records``: the trip's legs'
+        latest records, when the caller read them already.
+        """
+        if records is None:
+            records = self.legs.latest([trip])[trip.id]
+        verdict = judge_trip(records, self.now())
         if not verdict.reasons:
             return None
+        if key is None:
+            digest = hashlib.blake2b("|".join(verdict.signature).encode(), digest_size=6)
+            key = f"judged/{trip.id}/{digest.hexdigest()}"
         entry = HistoryEntry(key=key, kind="event", at=self.now(), text=text)
         episode = 1
         while True:
@@ -301,8 +336,8 @@ class Desk:
             episode += 1
         with self.storage.guard():
             self.store.put(history_of(case.id), entry.key, dump(entry))
-        if opened and self.on_case is not None:
-            self.on_case(case)
+        if opened:
+            self._announce(case)
         if case.status is CaseStatus.OPEN and case.opened_by == key:
             return self._run(case, trip)
         return case
@@ -312,15 +347,6 @@ class Desk:
         with self.storage.guard():
             later = self.store.get(CASES, case_id(case.trip_id, episode_of(case.id) + 1))
         return later is None
-
-    def _records(self, trip: Trip) -> list[FlightStatusData]:
-        records = []
-        for leg in trip.legs:
-            query = FlightQuery.parse(leg.flight_number, leg_day(leg), origin=leg.origin)
-            record = self._snapshot(query)
-            if record is not None:
-                records.append(record)
-        return records
 
     def _live_case(self, trip_id: str) -> Case | None:
         live = [c for c in self.cases(trip_id=trip_id) if c.status.live]
@@ -338,13 +364,10 @@ class Desk:
         report = outcome.report
         if report is None:
             return case
-        status = {
-            "approved": CaseStatus.APPROVED,
-            "rejected": CaseStatus.REJECTED,
-            "not_needed": CaseStatus.RESOLVED,
-        }[report.decision]
-        updated = case.model_copy(update={"report": _digest(report), "actions": []})
-        return self._set_status(updated, status, report.explanation.splitlines()[0][:200])
+        updated = case.model_copy(update={"report": outcome.digest(), "actions": []})
+        return self._set_status(
+            updated, FINAL_STATUS[report.decision], report.explanation.splitlines()[0][:200]
+        )
 
     def _set_status(self, case: Case, status: CaseStatus, why: str) -> Case:
         updated = case.model_copy(update={"status": status, "updated_at": self.now()})
@@ -354,8 +377,7 @@ class Desk:
         with self.storage.guard():
             self.store.put(CASES, case.id, dump(updated))
             self.store.put(history_of(case.id), entry.key, dump(entry))
-        if self.on_case is not None:
-            self.on_case(updated)
+        self._announce(updated)
         return updated
 
     # ----- decisions --------------------------------------------------------------------------
@@ -379,7 +401,8 @@ class Desk:
         Raises:
             CaseNotFoundError: No such case.
             CaseAlreadyDecidedError: The case is not awaiting approval, or another decision
-                was made on it.
+                was made on it (``DecisionBusyError``: the same one, being applied elsewhere
+                for longer than ``DECISION_WAIT_S``).
             InvalidFlightQueryError: The answer does not fit the case's actions; nothing
                 was applied.
             DeskStorageError: The database failed; made again once it is back, the decision
@@ -392,7 +415,7 @@ class Desk:
                 f"Case {case} is {found.status.value}{decided}, not awaiting approval: "
                 "a case takes one decision."
             )
-        waiting = self.case_graph.check(case, answer)
+        self.case_graph.check(case, answer)
         with self.storage.guard():
             claimed = self.storage.insert_if_absent(
                 DECISIONS, case, {"answer": answer, "at": self.now().isoformat()}
@@ -404,24 +427,12 @@ class Desk:
                         f"Case {case} already has a decision ({item.value.get('answer')!r}) "
                         "being applied; a case takes one decision."
                     )
-        if waiting:
-            self.case_graph.resume(case, answer)
         entry = HistoryEntry(
             key="decision", kind="decision", at=self.now(), text=f"decision: {answer!r}"
         )
-        with self.storage.guard():
-            self.store.put(history_of(case), entry.key, dump(entry))
-        found = found.model_copy(update={"decision": answer})
-        return self._follow(found, self.case_graph.outcome(case))
-
-
-def _digest(report: IropsReport) -> dict[str, Any]:
-    """What a case keeps of the final report."""
-    return {
-        "decision": report.decision,
-        "explanation": report.explanation,
-        "recommendations": [
-            {"id": r.id, "description": r.description, "approved": r.approved}
-            for r in report.recommendations
-        ],
-    }
+        with self.storage.deciding(case):
+            self.case_graph.apply(case, answer)
+            with self.storage.guard():
+                self.store.put(history_of(case), entry.key, dump(entry))
+            found = found.model_copy(update={"decision": answer})
+            return self._follow(found, self.case_graph.outcome(case))

@@ -21,6 +21,11 @@ class CaseAlreadyDecidedError(FlightDataError):
     """A decision on a case that is no longer awaiting one; the message says what was decided."""
 
 
+class DecisionBusyError(CaseAlreadyDecidedError):
+    """Another decision on the case is being applied right now; the message says how to see
+    its outcome."""
+
+
 class DeskStorageError(FlightDataError, ConnectionError):
     """The desk's database cannot be used right now; nothing was changed. Try again later.
 

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.store.base import BaseStore, Item
 from pydantic import BaseModel
 
@@ -40,12 +42,15 @@ def dump(model: BaseModel) -> dict[str, object]:
     return model.model_dump(mode="json")
 
 
-def every(store: BaseStore, namespace: tuple[str, ...]) -> list[Item]:
-    """Every item directly in ``namespace``, page by page."""
+def every(
+    store: BaseStore, namespace: tuple[str, ...], where: dict[str, Any] | None = None
+) -> list[Item]:
+    """Every item directly in ``namespace`` (whose value has the fields ``where`` gives, by the
+    store's own filter when given), page by page."""
     found: list[Item] = []
     offset = 0
     while True:
-        page = store.search(namespace, limit=PAGE, offset=offset)
+        page = store.search(namespace, filter=where, limit=PAGE, offset=offset)
         found += [item for item in page if tuple(item.namespace) == namespace]
         offset += len(page)
         if len(page) < PAGE:

@@ -17,6 +17,17 @@ get-then-put under a lock for the in-memory store (one process). The row is writ
 store writes it (``prefix`` = the namespace joined by dots, the value as JSON), so the store's
 ``get`` and ``search`` read it like any other item.
 
+Why a second one, ``deciding``: a decision resumes a case's graph, and the checkpointer does not
+stop two processes resuming one paused thread at once (each reads the interrupt, each runs the
+rest of the graph: its actions would be applied twice). ``deciding(case)`` holds a lock on the
+case while its decision is applied: a PostgreSQL session advisory lock (``pg_advisory_lock``
+on a connection held for the duration, waiting at most ``DECISION_WAIT_S`` through the
+server's ``lock_timeout``), an exclusive ``flock`` on a file beside the SQLite database (one
+for all its cases: an embedded desk decides one case at a time), a thread lock in memory
+(likewise). All three are released when their holder ends, however it ends: a
+process killed mid-decision, or a connection cut by a database failure, leaves no lock behind,
+so the decision can be made again once the database is back.
+
 PostgreSQL is reached through a small connection pool that checks a connection before lending
 it: after the server restarts, the next call reconnects. While it is down, every call raises
 ``DeskStorageError`` (no password in it) and changes nothing.
@@ -25,6 +36,7 @@ it: after the server restarts, the next call reconnects. While it is down, every
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -40,13 +52,16 @@ from langgraph.store.memory import InMemoryStore
 
 from flight_agent.cache.redis_cache import redact_url
 from graphs.checkpoints import StateSerializer, memory_checkpointer
-from graphs.desk.errors import DeskStorageError
+from graphs.desk.errors import DecisionBusyError, DeskStorageError
 
 DEFAULT_PATH = Path(".flight-agent") / "desk.sqlite"
 """The SQLite file of the CLI's desk when no ``DATABASE_URL`` is set."""
 
 POOL_TIMEOUT_S = 5.0
 """How long a PostgreSQL call waits for a connection before saying the database is down."""
+
+DECISION_WAIT_S = 30.0
+"""How long a decision waits for another decision on the same case being applied."""
 
 
 @dataclass
@@ -65,7 +80,9 @@ class DeskStorage:
     _pool: Any = None
     _password: str | None = None
     _sqlite: sqlite3.Connection | None = None
+    _sqlite_path: Path | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _deciding: threading.Lock = field(default_factory=threading.Lock)
 
     def insert_if_absent(self, namespace: tuple[str, ...], key: str, value: dict[str, Any]) -> bool:
         """Store ``value`` under ``key`` unless the key exists, atomically; True when stored."""
@@ -95,6 +112,48 @@ class DeskStorage:
                 return True
 
     @contextlib.contextmanager
+    def deciding(self, case: str) -> Iterator[None]:
+        """Hold the case's decision lock for the block: one decision applied at a time.
+
+        Raises:
+            DecisionBusyError: Another decision on the case held it for ``DECISION_WAIT_S``.
+            DeskStorageError: The database is down.
+        """
+        if self._pool is not None:
+            with self._advisory_lock(case):
+                yield
+        elif self._sqlite_path is not None:
+            with _file_lock(self._sqlite_path.with_name(self._sqlite_path.name + ".decisions")):
+                yield
+        else:
+            if not self._deciding.acquire(timeout=DECISION_WAIT_S):
+                raise _busy(case)
+            try:
+                yield
+            finally:
+                self._deciding.release()
+
+    @contextlib.contextmanager
+    def _advisory_lock(self, case: str) -> Iterator[None]:
+        from psycopg.errors import LockNotAvailable
+
+        key = int.from_bytes(hashlib.blake2b(case.encode(), digest_size=8).digest(), signed=True)
+        with self.guard(), self._pool.connection() as connection:
+            connection.execute(f"SET lock_timeout = '{int(DECISION_WAIT_S * 1000)}ms'")
+            try:
+                connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+            except LockNotAvailable:
+                raise _busy(case) from None
+            finally:
+                connection.execute("RESET lock_timeout")
+            try:
+                yield
+            finally:
+                # On a broken connection this fails, and the server has released the lock.
+                with contextlib.suppress(Exception):
+                    connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
         """Turn a database failure into ``DeskStorageError`` naming the database."""
         try:
@@ -109,6 +168,23 @@ class DeskStorage:
                 f"The desk database {self.where} is unreachable ({type(error).__name__}: "
                 f"{_masked(why, self._password)}); nothing was changed, try again once it is back."
             ) from None
+
+
+def _busy(case: str) -> DecisionBusyError:
+    return DecisionBusyError(
+        f"A decision on case {case} is being applied by another desk right now; "
+        f"`flight-agent cases show {case}` shows it once it is done."
+    )
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path``, released when the file closes (or the process dies)."""
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def _is_postgres_failure(error: Exception) -> bool:
@@ -161,7 +237,7 @@ def _sqlite(path: Path) -> Iterator[DeskStorage]:
         store.setup()
         saver = SqliteSaver(saver_connection, serde=StateSerializer())
         saver.setup()
-        yield DeskStorage(store, saver, str(path), _sqlite=store_connection)
+        yield DeskStorage(store, saver, str(path), _sqlite=store_connection, _sqlite_path=path)
 
 
 @contextlib.contextmanager

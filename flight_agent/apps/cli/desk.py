@@ -40,6 +40,7 @@ from graphs.desk import (
     DeskWorker,
     Trip,
     TripNotFoundError,
+    add_demo_trips,
 )
 from graphs.desk.session import open_desk
 
@@ -55,15 +56,6 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="The desk's database: a postgresql:// URL or a SQLite file."),
 ]
-
-DEMO_TRIPS: tuple[tuple[str, str, list[tuple[str, str]]], ...] = (
-    ("smith", "Ann Smith: London to Boston", [("BA117", "LHR"), ("AA1830", "JFK")]),
-    ("meyer", "Jo Meyer: Frankfurt to New York", [("LH400", "FRA")]),
-    ("dubois", "Lea Dubois: Paris", [("AF1080", "CDG")]),
-    ("khan", "Sam Khan: Doha to London", [("QR1", "DOH")]),
-    ("lee", "Kim Lee: New York to Boston", [("AA1830", "JFK")]),
-)
-"""The demo's trips: a missed connection, a cancellation, a delay, a diversion, one on time."""
 
 DEMO_START = dt.time(4)
 DEMO_LENGTH = dt.timedelta(hours=16)
@@ -317,7 +309,7 @@ def desk_command(
         run_demo(speed, workers)
         return
     with _desk(db) as desk:
-        desk.on_case = _printer(desk)
+        desk.listen(_printer(desk))
         typer.echo(f"Desk on {desk.storage.where}; Ctrl-C to stop.", err=True)
         serve(desk, workers)
 
@@ -331,14 +323,8 @@ def run_demo(speed: float, workers: int) -> None:
         tempfile.TemporaryDirectory() as folder,
         _desk(str(Path(folder) / "demo.sqlite"), service) as desk,
     ):
-        desk.on_case = _printer(desk)
-        for trip_id, label, legs in DEMO_TRIPS:
-            request = {
-                "id": trip_id,
-                "label": label,
-                "legs": [{"flight_number": f, "date": str(day), "origin": o} for f, o in legs],
-            }
-            trip = _run(partial(desk.add_trip, request))
+        desk.listen(_printer(desk))
+        for trip in _run(partial(add_demo_trips, desk, day)):
             typer.echo(f"trip {trip.describe()}")
         typer.echo(f"Replaying {day} from 04:00Z to 20:00Z at {speed:g}x; cases as they open:")
         serve(desk, workers, seconds=DEMO_LENGTH.total_seconds() / speed)

@@ -20,12 +20,13 @@ import typer
 import uvicorn
 
 from flight_agent.apps.cli.common import fail
-from flight_agent.apps.cli.desk import DEMO_START, DEMO_TRIPS
+from flight_agent.apps.cli.desk import DEMO_START
 from flight_agent.apps.cli.replay import replay_service
 from flight_agent.apps.mcp_desk import DeskSlot
 from flight_agent.apps.mcp_server import InsecureBindError
 from flight_agent.apps.server import ALERTS_PATH, build_server
 from flight_agent.settings import Settings
+from graphs.desk import add_demo_trips
 from graphs.desk.session import open_desk
 
 DEMO_WORKERS = 2
@@ -41,9 +42,7 @@ def demo_desk(speed: float, day: dt.date | None = None) -> Iterator[DeskSlot]:
         tempfile.TemporaryDirectory() as folder,
         open_desk(str(Path(folder) / "demo.sqlite"), service=service) as desk,
     ):
-        for trip_id, label, legs in DEMO_TRIPS:
-            flights = [{"flight_number": f, "date": str(day), "origin": o} for f, o in legs]
-            desk.add_trip({"id": trip_id, "label": label, "legs": flights})
+        add_demo_trips(desk, day)
         yield DeskSlot(desk)
 
 

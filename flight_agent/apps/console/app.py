@@ -48,7 +48,6 @@ from flight_agent.apps.console.views import page
 from flight_agent.apps.mcp_desk import DeskSlot
 from flight_agent.errors import FlightDataError, InvalidFlightQueryError
 from graphs.desk import (
-    Case,
     CaseAlreadyDecidedError,
     CaseNotFoundError,
     Desk,
@@ -102,14 +101,7 @@ class Console:
         with self._lock:
             if self._hooked is not desk:
                 self._hooked = desk
-                before = desk.on_case
-
-                def moved(case: Case) -> None:
-                    if before is not None:
-                        before(case)
-                    self.changes.notify()
-
-                desk.on_case = moved  # the desk keeps one listener: chained, not replaced
+                desk.listen(self.changes.notify)
                 desk.toolkit.runner.service.on_change(self.changes.notify)
         return desk
 

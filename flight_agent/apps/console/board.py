@@ -1,6 +1,7 @@
 """What the console shows at one moment: cases, trips with their flights, providers.
 
-``read_board`` gathers it from the desk (trips, cases, each case's checkpointed IROPS state)
+``read_board`` gathers it from the desk (trips, cases, the findings of each case awaiting a
+decision: ``Desk.case_findings``)
 and from the desk's flight service (the monitor's last record of every watched leg, the
 providers' statistics), without asking any provider anything: the page shows what the desk
 and the monitor already know.
@@ -17,15 +18,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from flight_agent.apps.console.history import ProviderHistory, Sample
-from flight_agent.irops import ConnectionAssessment, FlightDisruption, RightsResult
 from flight_agent.models import FlightStatusData
 from flight_agent.monitoring.state import WatchState
 from flight_agent.providers.failover.slot import ProviderStats
 from flight_agent.services import EnhancedFlightMonitoringService
-from graphs.desk import Case, CaseStatus, Desk, Trip
+from graphs.desk import Case, CaseStatus, Desk, Findings, Trip
 from graphs.desk.trips import leg_day
 from tools.schemas import FlightRef
 
@@ -38,13 +37,11 @@ DECIDED_SHOWN = 20
 
 @dataclass(frozen=True)
 class CaseView:
-    """A case and, while it awaits a decision, the IROPS graph's findings (from its checkpoint)."""
+    """A case and, while it awaits a decision, the IROPS graph's findings."""
 
     case: Case
     trip: Trip | None
-    disruptions: list[FlightDisruption] = field(default_factory=list)
-    connections: list[ConnectionAssessment] = field(default_factory=list)
-    rights: list[RightsResult] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
 
     @property
     def awaiting(self) -> bool:
@@ -117,27 +114,9 @@ class Board:
         return bool(enabled) and all(p.failing for p in enabled)
 
 
-def case_state(desk: Desk, case_id: str) -> dict[str, Any]:
-    """The checkpointed IROPS state of a case.
-
-    An adapter: the desk offers no method for a case's findings yet (``Desk.case`` keeps the
-    actions and a digest of the report, not the disruptions, connections and rights).
-    """
-    config: Any = {"configurable": {"thread_id": case_id}}
-    with desk.storage.guard():
-        return dict(desk.case_graph.graph.get_state(config).values)
-
-
 def case_view(desk: Desk, case: Case, trips: dict[str, Trip]) -> CaseView:
     """A case with its graph's findings."""
-    state = case_state(desk, case.id)
-    return CaseView(
-        case=case,
-        trip=trips.get(case.trip_id),
-        disruptions=list(state.get("disruptions", [])),
-        connections=list(state.get("connections", [])),
-        rights=list(state.get("rights", [])),
-    )
+    return CaseView(case, trips.get(case.trip_id), desk.case_findings(case.id))
 
 
 def _desk_part(desk: Desk) -> tuple[list[Trip], list[CaseView]]:

@@ -172,9 +172,13 @@ def case_article(view: CaseView, csrf: str) -> Markup:
         body = html(
             "<h4>What happened</h4>{disruptions}<h4>Connections</h4>{connections}"
             "<h4>Owed to the traveller</h4>{rights}{form}",
-            disruptions=_bulleted(view.disruptions, _disruption, "No disruption recorded."),
-            connections=_bulleted(view.connections, _connection, "No connection on this trip."),
-            rights=_rights(view.rights),
+            disruptions=_bulleted(
+                view.findings.disruptions, _disruption, "No disruption recorded."
+            ),
+            connections=_bulleted(
+                view.findings.connections, _connection, "No connection on this trip."
+            ),
+            rights=_rights(view.findings.rights),
             form=_decision_form(view, csrf),
         )
     else:

@@ -9,7 +9,6 @@ import threading
 
 from starlette.testclient import TestClient
 
-from flight_agent.apps.cli.desk import DEMO_TRIPS
 from flight_agent.apps.cli.serving import demo_desk
 from flight_agent.apps.mcp_desk import DeskSlot
 from flight_agent.apps.server import build_server
@@ -17,7 +16,7 @@ from flight_agent.clock import FakeClock
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.services.provider_factory import simulated_provider
 from flight_agent.settings import Settings
-from graphs.desk import Case, CaseStatus
+from graphs.desk import DEMO_TRIPS, Case, CaseStatus
 from tests.graphs.desk.conftest import (
     DAY,
     INJECT_AT,
@@ -53,7 +52,7 @@ def test_desk_workers_in_the_app_open_the_case_of_a_disruption_the_monitor_sees(
                 if case.status is CaseStatus.AWAITING_APPROVAL:
                     waiting.set()
 
-            desk.on_case = moved
+            desk.listen(moved)
             app = build_server(service, desk=DeskSlot(desk), settings=settings, desk_workers=1)
             with TestClient(app):
                 inject(service)  # BA108 is cancelled; the app's monitor and worker notice
@@ -61,7 +60,7 @@ def test_desk_workers_in_the_app_open_the_case_of_a_disruption_the_monitor_sees(
 
                 assert waiting.wait(60), f"no case within 60 s: {service.monitor.polls} polls"
 
-            assert desk.case("kim~1").opened_by != "added/kim"  # an event opened it
+            assert not desk.case("kim~1").opened_by.startswith("judged/")  # an event opened it
 
 
 def test_the_demo_desk_holds_the_demo_trips_and_the_console_shows_their_cases() -> None:

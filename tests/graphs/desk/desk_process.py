@@ -35,7 +35,7 @@ def main(pg_url: str, redis_url: str, now: str, claim_idle_ms: str, mode: str) -
             if mode == "die-on-open" and case.status is CaseStatus.OPEN:
                 os.kill(os.getpid(), signal.SIGKILL)
 
-        desk.on_case = opened
+        desk.listen(opened)
         idle = dt.timedelta(milliseconds=int(claim_idle_ms))
 
         async def work(live: EnhancedFlightMonitoringService) -> None:

@@ -14,6 +14,7 @@ import pytest
 from flight_agent.errors import InvalidFlightQueryError
 from graphs.desk import (
     CaseAlreadyDecidedError,
+    CaseNotFoundError,
     CaseStatus,
     InvalidTripError,
     TripNotFoundError,
@@ -52,7 +53,7 @@ def test_every_disrupted_trip_opens_one_case_across_workers_and_the_others_none(
             "smith-twin~1": CaseStatus.AWAITING_APPROVAL,
             "dubois~1": CaseStatus.RESOLVED,  # 25 min late: nothing to approve
         }
-        by_event = [case for case in cases if not case.opened_by.startswith("added/")]
+        by_event = [case for case in cases if not case.opened_by.startswith("judged/")]
         assert {case.trip_id for case in by_event} == {"khan", "kim", "kim-twin"}
         smith = desks[2].case("smith~1")
         assert [action["name"] for action in smith.actions] == ["notify_traveller", "rebook"]
@@ -187,3 +188,47 @@ def test_a_trip_added_once_disrupted_opens_its_case_at_once_and_only_once(pg_url
         assert desk.case("meyer~1").status is CaseStatus.AWAITING_APPROVAL
         day.run(day.workers([desk]))
         assert [case.id for case in desk.cases()] == ["meyer~1"]
+
+
+def test_a_case_awaiting_approval_shows_what_the_graph_found(pg_url: str) -> None:
+    with simulated_day() as day, desks_on(day, pg_url, count=2) as (first, second):
+        first.add_trip(trip_request("smith", TRIPS["smith"]))
+        assert first.case("smith~1").status is CaseStatus.AWAITING_APPROVAL
+
+        found = second.case_findings("smith~1")  # another desk reads the checkpoint
+
+        assert "BA117" in {item.flight_number for item in found.disruptions}
+        assert [(c.inbound_flight, c.onward_flight, c.risk.value) for c in found.connections] == [
+            ("BA117", "AA1830", "missed")
+        ]
+        assert found.rights
+        with pytest.raises(CaseNotFoundError, match="flight-agent cases list"):
+            second.case_findings("nobody~1")
+
+
+def test_every_listener_hears_each_case_change_until_it_stops_listening() -> None:
+    with simulated_day() as day, desks_on(day, None) as (desk,):
+        heard: dict[str, list[str]] = {"printer": [], "console": []}
+        desk.listen(lambda case: heard["printer"].append(f"{case.id} {case.status}"))
+        stop = desk.listen(lambda case: heard["console"].append(f"{case.id} {case.status}"))
+
+        desk.add_trip(trip_request("meyer", TRIPS["meyer"]))
+        stop()
+        desk.approve("meyer~1")
+
+        assert heard["console"] == ["meyer~1 open", "meyer~1 awaiting_approval"]
+        assert heard["printer"] == [*heard["console"], "meyer~1 approved"]
+
+
+def test_cases_of_one_status_or_one_trip_are_those_alone(pg_url: str) -> None:
+    with simulated_day() as day, desks_on(day, pg_url) as (desk,):
+        day.clock.set(day.clock.now().replace(hour=13))
+        for trip_id in ("meyer", "smith", "lee"):
+            desk.add_trip(trip_request(trip_id, TRIPS[trip_id]))
+        desk.reject("meyer~1")
+
+        awaiting = desk.cases(status=CaseStatus.AWAITING_APPROVAL)
+
+        assert [case.id for case in awaiting] == ["smith~1"]
+        assert [case.id for case in desk.cases(trip_id="meyer")] == ["meyer~1"]
+        assert desk.cases(status=CaseStatus.REJECTED, trip_id="smith") == []
