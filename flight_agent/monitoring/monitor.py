@@ -378,7 +378,8 @@ class FlightMonitor:
     async def take_alert(self, callback: AlertCallback) -> list[FlightChange]:
         """Take in one pushed event of a watched flight: re-read its record through the
         failover path, observe it as a poll's answer and save it with its change events.
-        An event of an alert no watch owns is ignored (empty list).
+        An event of an alert no watch owns is ignored (empty list), and so is a milestone the
+        last record already shows (AeroAPI pushes ``departure`` and ``off`` together, say).
 
         Raises:
             FlightDataError: The record could not be re-read (the event is not taken in).
@@ -388,6 +389,9 @@ class FlightMonitor:
         state = await self.store.get(key) if key is not None else None
         if state is None or state.next_due is None:
             return []  # nobody's alert, unwatched, or finished
+        field, known = callback.time_field(), state.last_snapshot
+        if field is not None and known is not None and getattr(known, field) is not None:
+            return []  # the record shows this milestone already (``off`` after ``departure``)
         watch = state.watch
         query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
         record = await self.lookup.get(query, refresh=True)

@@ -156,11 +156,11 @@ async def test_a_watched_flight_with_a_live_alert_is_polled_on_the_safety_net(
         await rig.service.watch("BA117", DAY)
         await rig.service.monitor.poll_due()  # the baseline
         state = await rig.state()
-        assert state.next_due == rig.clock.now() + timedelta(hours=2)
+        assert state.next_due == rig.clock.now() + timedelta(hours=3)
         await rig.run_until(OUT - timedelta(minutes=30))
-        # 02:00 to 08:00 every 2 h, the filed push at 09:55, and never past the departure.
-        assert rig.service.monitor.polls == 4
-        assert (await rig.state()).next_due <= OUT + GRACE  # type: ignore[operator]
+        # 02:00, 05:00, 08:00; then the filed push at 09:55, and the departure's checkpoint.
+        assert rig.service.monitor.polls == 3
+        assert (await rig.state()).next_due == OUT + GRACE
 
 
 async def test_a_pushed_event_becomes_one_change_event_however_often_it_is_delivered(
@@ -221,7 +221,8 @@ async def test_the_whole_day_costs_a_handful_of_upstream_calls(
         await rig.run_until(IN + timedelta(minutes=1))
         status_calls = rig.upstream.requests["flightaware"] - before
         pushes = rig.service.monitor.pushes
-        assert pushes == 7  # filed, out, departure, off, arrival, on, in
+        # filed, out, departure/off, arrival/on, in: a twin is re-read only if it comes first
+        assert 5 <= pushes <= 7
         assert status_calls <= pushes + 10
 
 
