@@ -13,8 +13,8 @@ predicates (``flight_agent.models``), the ones the cache's TTL policy, the monit
 engine read too; the table below configures how often to poll in each phase.
 
 A flight whose provider pushes its events (a live AeroAPI alert, ``monitoring.alerts``) needs
-polls only as a safety net: ``next_poll(..., pushed=True)`` waits ``alert_interval`` (3 h), and
-never past ``push_grace`` (5 min) after the expected departure or arrival, where a missing
+polls only as a safety net: ``next_poll(..., pushed=True)`` waits ``alert_interval`` (2 h), and
+never past ``push_grace`` (4 min) after the expected departure or arrival, where a missing
 ``out``/``off`` or ``on``/``in`` push shows (``push_overdue``); ``WatchState.observe`` then falls
 back to the table until pushes flow again.
 """
@@ -81,10 +81,12 @@ class PollSchedule(BaseModel):
     arrival_interval: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
     unknown_interval: timedelta = Field(default=timedelta(minutes=15), gt=_ZERO)
     cancellation_interval: timedelta = Field(default=timedelta(minutes=10), gt=_ZERO)
-    alert_interval: timedelta = Field(default=timedelta(hours=3), gt=_ZERO)
+    alert_interval: timedelta = Field(default=timedelta(hours=2), gt=_ZERO)
     """How often a flight whose events are pushed is polled, as a safety net."""
-    push_grace: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
-    """How late a departure or arrival push may be before the pushes count as missed."""
+    push_grace: timedelta = Field(default=timedelta(minutes=4), gt=_ZERO)
+    """How late a milestone's push may be before the pushes count as missed: short enough
+    that the checkpoint poll, a monitor pass later, still falls within the 5-minute bound of
+    the final phases."""
 
     @model_validator(mode="after")
     def _windows_nest(self) -> Self:

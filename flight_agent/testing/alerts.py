@@ -374,9 +374,7 @@ def _callback(alert_id: int, code: str, leg: Leg, at: datetime) -> dict[str, Any
     return callback_body(alert_id, code, callback_flight(leg, at), at)
 
 
-def callback_body(
-    alert_id: int, code: str, flight: dict[str, Any], at: datetime
-) -> dict[str, Any]:
+def callback_body(alert_id: int, code: str, flight: dict[str, Any], at: datetime) -> dict[str, Any]:
     """A ``deliver_alert`` callback body: event ``code`` of ``flight`` at ``at``."""
     ident = flight["ident_iata"] or flight["ident"]
     summary = f"{ident} {code} ({flight['origin']}-{flight['destination']})"

@@ -32,7 +32,7 @@ DAY = date(2026, 11, 28)
 OUT = datetime(2026, 11, 28, 11, 55, tzinfo=UTC)
 """BA117 that day (the fake upstream's seed 0): a major delay, out at 11:55Z, in at 19:20Z."""
 IN = datetime(2026, 11, 28, 19, 20, tzinfo=UTC)
-GRACE = timedelta(minutes=5)
+GRACE = timedelta(minutes=4)
 
 
 @dataclass
@@ -156,11 +156,12 @@ async def test_a_watched_flight_with_a_live_alert_is_polled_on_the_safety_net(
         await rig.service.watch("BA117", DAY)
         await rig.service.monitor.poll_due()  # the baseline
         state = await rig.state()
-        assert state.next_due == rig.clock.now() + timedelta(hours=3)
+        assert state.next_due == rig.clock.now() + timedelta(hours=2)
         await rig.run_until(OUT - timedelta(minutes=30))
-        # 02:00, 05:00, 08:00; then the filed push at 09:55, and the departure's checkpoint.
-        assert rig.service.monitor.polls == 3
-        assert (await rig.state()).next_due == OUT + GRACE
+        # 02:00 to 08:00 every 2 h; then the filed push at 09:55; never past the departure's
+        # checkpoint.
+        assert rig.service.monitor.polls == 4
+        assert (await rig.state()).next_due == OUT  # 2 h after the push, before OUT + GRACE
 
 
 async def test_a_pushed_event_becomes_one_change_event_however_often_it_is_delivered(

@@ -194,14 +194,14 @@ def test_what_a_flight_costs_against_a_fixed_5_minute_poller(
 
 
 def test_a_pushed_flight_is_polled_every_alert_interval_far_from_its_milestones() -> None:
-    assert SCHEDULE.next_poll(leaving_in(10 * HOUR), NOON, pushed=True) == NOON + 3 * HOUR
+    assert SCHEDULE.next_poll(leaving_in(10 * HOUR), NOON, pushed=True) == NOON + 2 * HOUR
 
 
 @pytest.mark.parametrize(
     ("snapshot", "checkpoint"),
     [
-        pytest.param(leaving_in(HOUR), NOON + HOUR + minutes(5), id="departure"),
-        pytest.param(arriving_in(HOUR), NOON + HOUR + minutes(5), id="arrival"),
+        pytest.param(leaving_in(HOUR), NOON + HOUR + minutes(4), id="departure"),
+        pytest.param(arriving_in(HOUR), NOON + HOUR + minutes(4), id="arrival"),
     ],
 )
 def test_a_pushed_flight_is_polled_just_after_its_next_milestone(
@@ -211,7 +211,7 @@ def test_a_pushed_flight_is_polled_just_after_its_next_milestone(
 
 
 def test_a_milestone_is_overdue_once_its_grace_passed_without_it() -> None:
-    flight = leaving_in(-minutes(5))
+    flight = leaving_in(-minutes(4))
     assert SCHEDULE.push_overdue(flight, NOON)
     assert not SCHEDULE.push_overdue(flight, NOON - minutes(1))
     assert not SCHEDULE.push_overdue(arriving_in(HOUR), NOON)

@@ -101,11 +101,11 @@ def test_a_poll_that_finds_a_milestone_no_push_brought_falls_back_to_the_table(
     waiting = record(scheduled_out=NOON + timedelta(hours=1))
     state, _ = new_state(clock).observe(waiting, now=NOON, alert=True)
     assert not state.push_missed
-    assert state.next_due == NOON + timedelta(hours=1, minutes=5)  # the safety net
+    assert state.next_due == NOON + timedelta(hours=1, minutes=4)  # the safety net
     departed = waiting.model_copy(
         update={"actual_out": NOON + timedelta(minutes=62), "status": FlightStatus.DEPARTED}
     )
-    later = NOON + timedelta(hours=1, minutes=5)
+    later = NOON + timedelta(hours=1, minutes=4)
     polled, _ = state.observe(departed, now=later, alert=True)
     assert polled.push_missed
     assert polled.next_due is not None
