@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import (
+    bench_alerts,
     bench_batch,
     bench_cache,
     bench_coalescing,
@@ -46,6 +47,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "coalescing": bench_coalescing.bench,
     "upstream_cost": bench_upstream_cost.bench,
     "fleet": bench_fleet.bench,
+    "alerts": bench_alerts.bench,
     "hedging": bench_hedging.bench,
     "memory": bench_memory.bench,
     "mcp": bench_mcp.bench,

@@ -110,20 +110,25 @@ class Simulation:
         boards: bool = True,
         world: World = DENSE,
         record: bool = True,
+        provider_type: type[ScriptedProvider] | None = None,
+        settings: Settings | None = None,
     ) -> Simulation:
         """The world's scripts and a service over them; nothing watched yet. The changes the
-        monitor publishes are kept for ``outcome`` unless ``record`` is False."""
+        monitor publishes are kept for ``outcome`` unless ``record`` is False. ``provider_type``
+        replaces the scripted provider (``boards`` chooses it otherwise), ``settings`` the
+        service's (no Redis)."""
         rng = random.Random(seed)
         scripts = [
             build_script(ident, departs, rng, world.airports)
             for ident, departs in zip(world.designators(len(departures)), departures, strict=True)
         ]
         clock = FakeClock(WATCH_START)
-        provider = (ScriptedProvider if boards else BoardlessScriptedProvider)(scripts, clock)
+        chosen = provider_type or (ScriptedProvider if boards else BoardlessScriptedProvider)
+        provider = chosen(scripts, clock)
         service = EnhancedFlightMonitoringService(
             providers=[provider],
             cache=MemoryCache(max_entries=2 * len(scripts), clock=clock),
-            settings=Settings(redis_url=None),
+            settings=settings or Settings(redis_url=None),
             clock=clock,
             check_interval_seconds=TICK.total_seconds(),
         )

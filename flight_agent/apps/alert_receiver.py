@@ -15,13 +15,17 @@ A callback is taken in this order, and nothing else happens to one refused on th
 5. the alert is one of ours (``is_watched``), else 200 ``ignored``: the flight is not watched;
 6. the event was not seen before (``SeenEvents``: Redis ``SET NX EX`` when ``REDIS_URL`` is set,
    else memory), else 200 ``duplicate``;
-7. it is queued for the handler and answered 202 ``accepted`` at once; a full queue answers 503
-   with ``Retry-After`` and forgets the event, so a redelivery is taken.
+7. it is put in the ``AlertInbox`` (a Redis Stream when ``REDIS_URL`` is set, else memory) and
+   only then answered 202 ``accepted``; an inbox that is full or unavailable answers 503 with
+   ``Retry-After`` and forgets the event, so a redelivery is taken.
 
-Workers (``running()``) hand each queued event to the ``AlertHandler``; ``RefreshingHandler``,
-the default, re-reads the flight through the service's failover path (so the cache holds the
-fresh record) and logs it. Secrets never appear in answers or logs: refusals say what was wrong,
-never what was sent.
+Workers (``running()``) take each event from the inbox, hand it to the ``AlertHandler`` and only
+then mark it done, so an event answered 202 by a process that dies before handling it is
+handled by the next worker (``monitoring.alert_inbox``). ``RefreshingHandler`` re-reads the
+flight through the service's failover path (so the cache holds the fresh record) and logs it;
+with the monitor's alerts, ``flight-agent serve`` hands events to the monitor instead
+(``FlightMonitor.take_alert``). Secrets never appear in answers or logs: refusals say what was
+wrong, never what was sent.
 
 Why a hand-written expiring set for one process: the seen-events memory needs only "insert if
 absent, forget after a while"; no dependency of the project offers it (Redis does, and is used
@@ -33,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -53,6 +58,14 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, StoreUnavailableError
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import FlightStatusData
+from flight_agent.monitoring.alert_inbox import (
+    MEMORY_INBOX_SIZE,
+    AlertInbox,
+    AlertInboxFullError,
+    InboxEntry,
+    MemoryAlertInbox,
+    RedisAlertInbox,
+)
 from flight_agent.providers.alert_callback import AlertCallback
 from flight_agent.redis_guard import RedisGuard
 from flight_agent.settings import Settings
@@ -64,8 +77,9 @@ MAX_BODY_BYTES = 64 * 1024
 SEEN_TTL_SECONDS = 2 * 24 * 3600
 """How long a delivered event is remembered: longer than any flight's alerts keep coming."""
 MAX_SEEN_IN_MEMORY = 100_000
-QUEUE_SIZE = 1000
 DRAIN_SECONDS = 10.0
+IDLE_POLL_SECONDS = 1.0
+"""How often an idle worker looks for events other processes put or left behind."""
 _RETRY = {"Retry-After": "5"}
 
 AlertHandler = Callable[[AlertCallback], Awaitable[None]]
@@ -161,7 +175,8 @@ class AlertReceiver:
         networks: Source networks allowed to deliver; empty for any.
         max_body_bytes: Larger bodies are refused with 413.
         workers: How many events are handled at once.
-        queue_size: Most events waiting for a worker; past it callbacks are answered 503.
+        inbox: Where accepted events wait for a worker (default: this process's memory,
+            holding ``MEMORY_INBOX_SIZE``; past it callbacks are answered 503).
 
     Raises:
         ValueError: A secret shorter than 16 characters.
@@ -177,7 +192,7 @@ class AlertReceiver:
         networks: Sequence[IPv4Network | IPv6Network] = (),
         max_body_bytes: int = MAX_BODY_BYTES,
         workers: int = 4,
-        queue_size: int = QUEUE_SIZE,
+        inbox: AlertInbox | None = None,
     ) -> None:
         if len(secret) < 16:
             raise ValueError("the alert secret must have at least 16 characters")
@@ -188,9 +203,14 @@ class AlertReceiver:
         self.networks = tuple(networks)
         self.max_body_bytes = max_body_bytes
         self.workers = workers
-        self.queue: asyncio.Queue[AlertCallback] = asyncio.Queue(queue_size)
+        self.inbox: AlertInbox = inbox or MemoryAlertInbox(MEMORY_INBOX_SIZE)
         self.handled = 0
         """Events the handler finished (failed ones included)."""
+        self._open: set[str] = set()
+        """Entries this receiver put and its workers have not finished yet."""
+        self._arrived = asyncio.Event()
+        self._finished = asyncio.Condition()
+        self._stopping = False
 
     @classmethod
     def from_settings(
@@ -209,12 +229,14 @@ class AlertReceiver:
             return None
         networks = parse_networks(settings.flight_agent_alert_networks or "")
         seen = RedisSeenEvents(redis, clock=clock) if redis is not None else None
+        inbox = RedisAlertInbox(redis, clock=clock) if redis is not None else None
         return cls(
             secret,
             handler,
             is_watched,
             seen=seen or MemorySeenEvents(clock=clock),
             networks=networks,
+            inbox=inbox or MemoryAlertInbox(clock=clock),
         )
 
     def app(self) -> Starlette:
@@ -252,10 +274,17 @@ class AlertReceiver:
         if not await self.seen.first_time(key):
             return JSONResponse({"status": "duplicate"})
         try:
-            self.queue.put_nowait(callback)
-        except asyncio.QueueFull:
+            entry = await self.inbox.put(callback)
+        except StoreUnavailableError as error:
             await self.seen.forget(key)
-            return _refusal(503, "busy", "Too many alerts queued; deliver again later.", _RETRY)
+            if isinstance(error, AlertInboxFullError):
+                return _refusal(503, "busy", "Too many alerts queued; deliver again later.", _RETRY)
+            logger.warning("alert %d: not kept: %s", callback.alert_id, error)
+            return _refusal(
+                503, "unavailable", "Cannot take alerts now; deliver again later.", _RETRY
+            )
+        self._open.add(entry)
+        self._arrived.set()
         return JSONResponse({"status": "accepted"}, status_code=202)
 
     def _allowed(self, request: Request) -> bool:
@@ -266,39 +295,72 @@ class AlertReceiver:
             return False
         return any(address in network for network in self.networks)
 
+    async def join(self) -> None:
+        """Wait until every event this receiver accepted was handled."""
+        async with self._finished:
+            await self._finished.wait_for(lambda: not self._open)
+
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        """Hand queued events to the handler while inside; on the way out the queue is drained
-        first, for at most ``DRAIN_SECONDS`` (events already answered 202 are not dropped unless
-        the handler hangs)."""
-        tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
+        """Hand the inbox's events to the handler while inside; on the way out the events this
+        receiver accepted are handled first, for at most ``DRAIN_SECONDS`` (what is left stays
+        in the inbox for the next worker)."""
+        consumer = f"alerts-{uuid.uuid4().hex[:8]}"
+        self._stopping = False
+        tasks = [asyncio.create_task(self._work(f"{consumer}-{n}")) for n in range(self.workers)]
         try:
             yield
             try:
                 async with asyncio.timeout(DRAIN_SECONDS):
-                    await self.queue.join()
+                    await self.join()
             except TimeoutError:
-                logger.warning("%d alert events left unhandled at shutdown", self.queue.qsize())
+                logger.warning("%d alert events left unhandled at shutdown", len(self._open))
         finally:
-            for task in tasks:
+            # Workers stop between events (what they took stays in the inbox until done);
+            # a handler still running past the drain is cancelled.
+            self._stopping = True
+            self._arrived.set()
+            _, hung = await asyncio.wait(tasks, timeout=DRAIN_SECONDS)
+            for task in hung:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _work(self) -> None:
-        while True:
-            callback = await self.queue.get()
+    async def _work(self, consumer: str) -> None:
+        while not self._stopping:
             try:
-                await self.handler(callback)
-            except Exception as error:  # one event's failure must not stop the worker
-                logger.warning(
-                    "alert %d (%s): the handler failed: %s",
-                    callback.alert_id,
-                    callback.event_code,
-                    type(error).__name__,
-                )
-            finally:
-                self.handled += 1
-                self.queue.task_done()
+                taken = await self.inbox.take(consumer)
+            except StoreUnavailableError as error:
+                logger.warning("alert inbox unavailable: %s", error)
+                taken = []
+            if not taken:
+                if not self._stopping:
+                    self._arrived.clear()
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(IDLE_POLL_SECONDS):
+                        await self._arrived.wait()
+                continue
+            for entry in taken:
+                await self._handle(entry)
+
+    async def _handle(self, entry: InboxEntry) -> None:
+        callback = entry.callback
+        try:
+            await self.handler(callback)
+        except Exception as error:  # one event's failure must not stop the worker
+            logger.warning(
+                "alert %d (%s): the handler failed: %s",
+                callback.alert_id,
+                callback.event_code,
+                type(error).__name__,
+            )
+        try:
+            await self.inbox.done(entry)
+        except StoreUnavailableError as error:  # handled again later: the handler is idempotent
+            logger.warning("alert %d: not marked done: %s", callback.alert_id, error)
+        self.handled += 1
+        async with self._finished:
+            self._open.discard(entry.entry)
+            self._finished.notify_all()
 
 
 class RefreshingHandler:

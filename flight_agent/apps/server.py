@@ -57,10 +57,14 @@ ALERTS_PATH = "/alerts"
 
 
 def watched_flights(services: ServiceSlot) -> WatchedCheck:
-    """A ``WatchedCheck`` reading the service's watch list: the callback's flight and date are
-    watched (and its origin, when the watch names one)."""
+    """A ``WatchedCheck``: with the monitor's alerts, the callback's alert is one a watch owns;
+    otherwise the service's watch list has the callback's flight and date (and its origin,
+    when the watch names one)."""
 
     async def check(callback: AlertCallback) -> bool:
+        alerts = services.get().monitor.alerts
+        if alerts is not None:
+            return await alerts.watch_for(callback.alert_id) is not None
         query = callback.query()
         if query is None:
             return False
@@ -71,12 +75,23 @@ def watched_flights(services: ServiceSlot) -> WatchedCheck:
 
 
 def refresh_through(services: ServiceSlot) -> AlertHandler:
-    """The default handler: the flight re-read through the service's failover path."""
+    """The default handler: with the monitor's alerts, the event taken in by the monitor
+    (``FlightMonitor.take_alert``: the flight re-read and observed as a poll, its change events
+    saved); otherwise the flight re-read through the service's failover path."""
 
     async def refresh(query: FlightQuery) -> FlightStatusData | None:
         return await services.get().lookup.get(query, refresh=True)
 
-    return RefreshingHandler(refresh)
+    refreshing = RefreshingHandler(refresh)
+
+    async def handle(callback: AlertCallback) -> None:
+        monitor = services.get().monitor
+        if monitor.alerts is None:
+            await refreshing(callback)
+        else:
+            await monitor.take_alert(callback)
+
+    return handle
 
 
 def build_server(

@@ -22,6 +22,14 @@ back complete; a flight no window pays for, or that its board does not list (it 
 board was cut short), is polled on its own. A board that fails, or misses most of its flights,
 sends its airport and airline back to single polls for a while.
 
+With an ``AlertReconciler`` whose provider can push (AeroAPI alerts), watching a flight ensures
+its alert, unwatching it or its finishing releases it, and ``run`` reconciles the account's
+alerts with the watch list first. A flight with a live alert is polled on the schedule's safety
+net (``PollSchedule.alert_interval``, and just after each expected milestone); ``take_alert``
+turns each pushed event into a re-read of the record through the cached failover path (the
+event is a hint), observed exactly as a poll's answer (``WatchState.observe`` with
+``pushed=True``, saved with its change events), so pushes and polls raise the same events.
+
 A pass takes up to ``PASS_LIMIT`` due flights, so the flights of one board that fall due
 together (on the schedule's grid) are planned together even at fleets of tens of thousands.
 """
@@ -44,6 +52,7 @@ from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightNotFoundError, StoreUnavailableError
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData
+from flight_agent.monitoring.alerts import AlertReconciler
 from flight_agent.monitoring.boards import (
     BOARD_BACKOFF,
     BoardIndex,
@@ -63,10 +72,13 @@ from flight_agent.monitoring.watchlist import (
     RedisWatchStore,
     WatchStore,
 )
+from flight_agent.providers.alert_callback import AlertCallback
 from flight_agent.providers.interfaces import DepartureBoard
 
 logger = logging.getLogger(__name__)
 
+PUSH_SAVE_ATTEMPTS = 3
+"""How often a pushed record is observed again when a poll saved the flight's state first."""
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
 
@@ -105,6 +117,8 @@ class FlightMonitor:
             polls every flight on its own.
         board_page_cost: What one board result set costs, counted in single-flight lookups
             (at least 1; AeroAPI's prices make it 4).
+        alerts: Keeps one push alert per watched flight; None (or a provider that cannot
+            push) polls every flight by the table.
     """
 
     def __init__(
@@ -120,6 +134,7 @@ class FlightMonitor:
         concurrency: int = 16,
         boards: BoardSource | None = None,
         board_page_cost: float = 4.0,
+        alerts: AlertReconciler | None = None,
     ) -> None:
         self.board_planner = BoardPlanner(board_page_cost)
         self.lookup = lookup
@@ -143,6 +158,8 @@ class FlightMonitor:
         self._board_backoff: dict[BoardKey, datetime] = {}
         self._backlog = False
         self.polls = 0
+        self.alerts = alerts if alerts is not None and alerts.supported else None
+        self.pushes = 0
         self.board_polls = 0
         self.board_pages = 0
         self.poll_errors = 0
@@ -163,6 +180,8 @@ class FlightMonitor:
             Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
         )
         self.watched_count = await self.store.count()
+        if self.alerts is not None:
+            await self.alerts.ensure(state.watch)
         self._wake.set()
         return state
 
@@ -171,6 +190,8 @@ class FlightMonitor:
         key = Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
         removed = await self.store.remove(key.key)
         self.watched_count = await self.store.count()
+        if self.alerts is not None:
+            await self.alerts.release(key)
         return removed
 
     async def watched(self) -> list[WatchState]:
@@ -289,7 +310,7 @@ class FlightMonitor:
         watch = state.watch
         query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
         await self.lookup.store(query, record)
-        return await self._apply(state, record)
+        return await self._apply(state, record) or []
 
     async def _board(self, key: BoardKey, window: BoardWindow) -> DepartureBoard | None:
         """The departure board of the planned window, or None when none answered."""
@@ -331,19 +352,62 @@ class FlightMonitor:
             self.poll_errors += 1
             await self._give_up_if_past(claimed)
             return []  # the lease runs out and the flight is due again
-        return await self._apply(claimed, record)
+        # None: unwatched while polling, or another worker saved it after its lease.
+        return await self._apply(claimed, record) or []
 
-    async def _apply(self, claimed: WatchState, record: FlightStatusData) -> list[FlightChange]:
-        """Observe a fresh record of a claimed flight; save its state with its change events."""
+    async def _apply(
+        self, claimed: WatchState, record: FlightStatusData, *, pushed: bool = False
+    ) -> list[FlightChange] | None:
+        """Observe a fresh record of a claimed flight; save its state with its change events.
+        None when nothing was saved (unwatched meanwhile, or another worker saved first)."""
+        alert = self.alerts is not None and await self.alerts.has_alert(claimed.watch)
         state, changes = claimed.observe(
             record,
             now=self._clock.now(),
             schedule=self.schedule,
             delay_threshold_minutes=self._threshold,
+            alert=alert,
+            pushed=pushed,
         )
         if not await self.store.save(state, changes):
-            return []  # unwatched while polling, or another worker saved it after its lease
+            return None
+        if alert and state.next_due is None and self.alerts is not None:
+            await self.alerts.release(state.watch)  # finished: its alert has nothing to say
         return changes
+
+    async def take_alert(self, callback: AlertCallback) -> list[FlightChange]:
+        """Take in one pushed event of a watched flight: re-read its record through the
+        failover path, observe it as a poll's answer and save it with its change events.
+        An event of an alert no watch owns is ignored (empty list), and so is a milestone the
+        last record already shows (AeroAPI pushes ``departure`` and ``off`` together, say).
+
+        Raises:
+            FlightDataError: The record could not be re-read (the event is not taken in).
+            StoreUnavailableError: Redis (the watch store or the alert book) failed.
+        """
+        key = await self.alerts.watch_for(callback.alert_id) if self.alerts else None
+        state = await self.store.get(key) if key is not None else None
+        if state is None or state.next_due is None:
+            return []  # nobody's alert, unwatched, or finished
+        field, known = callback.time_field(), state.last_snapshot
+        if field is not None and known is not None and getattr(known, field) is not None:
+            return []  # the record shows this milestone already (``off`` after ``departure``)
+        watch = state.watch
+        query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
+        record = await self.lookup.get(query, refresh=True)
+        if record is None or record.stale:
+            raise FlightNotFoundError(f"the pushed {callback.event_code} of {key} found no record")
+        self.pushes += 1
+        for _ in range(PUSH_SAVE_ATTEMPTS):
+            changes = await self._apply(state, record, pushed=True)
+            if changes is not None:
+                await self.relay.deliver()
+                return changes
+            # Another event of the flight, or a poll, saved first: observe over its state.
+            state = await self.store.get(watch.key)
+            if state is None or state.next_due is None:
+                return []
+        raise StoreUnavailableError(f"the state of {watch.key} kept moving under the pushed event")
 
     async def _give_up_if_past(self, state: WatchState) -> None:
         """Stop polling a flight no provider answers for once its follow-up horizon passed."""
@@ -351,8 +415,21 @@ class FlightMonitor:
             logger.warning("giving up on %s: no answer past its follow-up horizon", state.key)
             await self.store.save(state.stopped())
 
+    async def reconcile_alerts(self) -> None:
+        """Bring the provider's alerts in step with the watch list (one per unfinished watch);
+        a failure is logged and the flights are polled by the table meanwhile."""
+        if self.alerts is None:
+            return
+        try:
+            states = await self.store.list_all()
+            await self.alerts.reconcile(s.watch for s in states if s.next_due is not None)
+        except FlightDataError as error:
+            logger.warning("alerts not reconciled: %s", error)
+
     async def run(self) -> None:
-        """Poll due flights until cancelled; a failed pass is logged and the next one runs."""
+        """Reconcile alerts, then poll due flights until cancelled; a failed pass is logged and
+        the next one runs."""
+        await self.reconcile_alerts()
         while True:
             self._wake.clear()  # before the pass, so a watch added during it is not missed
             try:

@@ -131,29 +131,13 @@ class RedisEventStream(EventStream):
             await self._guard.run(lambda: self._redis.xack(self.key, self.group, *entries))
 
     async def _in_group(self, command: Callable[[], Awaitable[T]]) -> T:
-        """Run a group command, creating the group first if Redis does not know it (the first
-        use, or the stream was deleted)."""
-
-        async def attempt() -> T:
-            try:
-                return await command()
-            except ResponseError as error:
-                if not str(error).startswith("NOGROUP"):
-                    raise
-            try:
-                await self._redis.xgroup_create(self.key, self.group, id="0", mkstream=True)
-            except ResponseError as error:
-                if not str(error).startswith("BUSYGROUP"):  # another process was first
-                    raise
-            return await command()
-
-        return await self._guard.run(attempt)
+        return await self._guard.run(lambda: in_group(self._redis, self.key, self.group, command))
 
     async def _deliveries(self, entries: list[Entry]) -> list[Delivery]:
         deliveries: list[Delivery] = []
         unreadable: list[str] = []
         for entry, fields in entries:
-            text = {_text(name): value for name, value in (fields or {}).items()}
+            text = entry_fields(fields)
             try:
                 event = ChangeEvent.model_validate_json(text["event"])
             except (KeyError, ValidationError):
@@ -163,6 +147,27 @@ class RedisEventStream(EventStream):
                 deliveries.append(Delivery(_text(entry), event))
         await self._ack(unreadable)
         return deliveries
+
+
+async def in_group(redis: Redis, key: str, group: str, command: Callable[[], Awaitable[T]]) -> T:
+    """Run a consumer-group command on the stream ``key``, creating the group first (at the
+    oldest entry kept) if Redis does not know it: the first use, or the stream was deleted."""
+    try:
+        return await command()
+    except ResponseError as error:
+        if not str(error).startswith("NOGROUP"):
+            raise
+    try:
+        await redis.xgroup_create(key, group, id="0", mkstream=True)
+    except ResponseError as error:
+        if not str(error).startswith("BUSYGROUP"):  # another process was first
+            raise
+    return await command()
+
+
+def entry_fields(fields: dict[bytes | str, bytes | str] | None) -> dict[str, bytes | str]:
+    """A stream entry's fields by their names as text."""
+    return {_text(name): value for name, value in (fields or {}).items()}
 
 
 def _text(value: bytes | str) -> str:

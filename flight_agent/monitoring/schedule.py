@@ -11,6 +11,12 @@ flights leaving together fall due together and can share one departure board.
 Where a flight is after departure (en route, arriving, finished) comes from the record's phase
 predicates (``flight_agent.models``), the ones the cache's TTL policy, the monitor and the IROPS
 engine read too; the table below configures how often to poll in each phase.
+
+A flight whose provider pushes its events (a live AeroAPI alert, ``monitoring.alerts``) needs
+polls only as a safety net: ``next_poll(..., pushed=True)`` waits ``alert_interval`` (2 h), and
+never past ``push_grace`` (4 min) after the expected departure or arrival, where a missing
+``out``/``off`` or ``on``/``in`` push shows (``push_overdue``); ``WatchState.observe`` then falls
+back to the table until pushes flow again.
 """
 
 from __future__ import annotations
@@ -75,6 +81,12 @@ class PollSchedule(BaseModel):
     arrival_interval: timedelta = Field(default=timedelta(minutes=5), gt=_ZERO)
     unknown_interval: timedelta = Field(default=timedelta(minutes=15), gt=_ZERO)
     cancellation_interval: timedelta = Field(default=timedelta(minutes=10), gt=_ZERO)
+    alert_interval: timedelta = Field(default=timedelta(hours=2), gt=_ZERO)
+    """How often a flight whose events are pushed is polled, as a safety net."""
+    push_grace: timedelta = Field(default=timedelta(minutes=4), gt=_ZERO)
+    """How late a milestone's push may be before the pushes count as missed: short enough
+    that the checkpoint poll, a monitor pass later, still falls within the 5-minute bound of
+    the final phases."""
 
     @model_validator(mode="after")
     def _windows_nest(self) -> Self:
@@ -114,8 +126,14 @@ class PollSchedule(BaseModel):
         now: datetime,
         *,
         cancellation_confirmed: bool = False,
+        pushed: bool = False,
     ) -> datetime | None:
         """When to poll the flight next (None when it needs no more polls).
+
+        With ``pushed`` (its events are pushed and none was missed) the poll is the safety
+        net's: ``alert_interval`` away, or ``push_grace`` after the next expected departure or
+        arrival when that comes first (``cancellation_interval`` still bounds a reported
+        cancellation, whose confirmation needs a poll).
 
         ``now`` plus ``next_interval``, moved back to the last multiple of that interval since
         the Unix epoch when that still lies ahead: flights on the same interval fall due in the
@@ -126,10 +144,29 @@ class PollSchedule(BaseModel):
         interval = self.next_interval(record, now, cancellation_confirmed=cancellation_confirmed)
         if interval is None:
             return None
+        if pushed and record is not None:
+            return self._safety_net(record, now)
         due = now + interval
         if interval not in self._grids():
             return due  # clamped to a phase boundary: poll at the boundary itself
         return _EPOCH + (due - _EPOCH) // interval * interval
+
+    def push_overdue(self, record: FlightStatusData, now: datetime) -> bool:
+        """Whether a push should have come by now: ``push_grace`` passed the flight's next
+        expected milestone (gate departure, landing, gate arrival) and the record lacks it."""
+        if record.cancellation_reported:
+            return False
+        expected = _next_milestone(record)
+        return expected is not None and now >= expected + self.push_grace
+
+    def _safety_net(self, record: FlightStatusData, now: datetime) -> datetime:
+        checkpoints = [now + self.alert_interval]
+        expected = _next_milestone(record)
+        if expected is not None and expected + self.push_grace > now:
+            checkpoints.append(expected + self.push_grace)
+        if record.cancellation_reported:
+            checkpoints.append(now + self.cancellation_interval)
+        return min(checkpoints)
 
     def _grids(self) -> set[timedelta]:
         """The table's own intervals, the only ones polls are aligned to."""
@@ -161,3 +198,13 @@ class PollSchedule(BaseModel):
         if arrival is None:
             return self.en_route_interval
         return min(self.en_route_interval, arrival - ARRIVAL_HORIZON - now)
+
+
+def _next_milestone(record: FlightStatusData) -> datetime | None:
+    """When the flight's next pushed milestone is expected: its gate departure, its landing,
+    its gate arrival; None once it arrived (or while the time is unknown)."""
+    if not record.has_departed:
+        return record.best_departure
+    if not record.has_landed:
+        return record.estimated_on or record.scheduled_on or record.best_arrival
+    return None if record.has_arrived else record.best_arrival

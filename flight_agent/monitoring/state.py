@@ -88,6 +88,8 @@ class WatchState(BaseModel):
         last_polled_at: When ``last_snapshot`` was fetched, or None before the first poll.
         cancellation: The cancellation debounce state.
         version: 0 when the watch was added, one more for each state saved after it.
+        push_missed: A poll of a flight with a live alert found news no push brought (or a
+            milestone passed without its push): it is polled by the table until a push comes.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -99,6 +101,7 @@ class WatchState(BaseModel):
     last_polled_at: UtcDatetime | None = None
     cancellation: CancellationDebouncer = Field(default_factory=CancellationDebouncer)
     version: int = Field(default=0, ge=0)
+    push_missed: bool = False
 
     @field_serializer("last_snapshot")
     def _snapshot_fields_only(
@@ -133,14 +136,25 @@ class WatchState(BaseModel):
         now: datetime,
         schedule: PollSchedule | None = None,
         delay_threshold_minutes: int = DISRUPTION_DELAY_MINUTES,
+        alert: bool = False,
+        pushed: bool = False,
     ) -> tuple[WatchState, list[FlightChange]]:
         """Take in one polled record: detect changes and schedule the next poll.
+
+        A flight with a live alert (``alert``) is polled on the schedule's safety net while
+        pushes flow. A record read because of a push (``pushed``) says they do. A poll finds a
+        push missed, and the flight is polled by the table until the next push, when it sees
+        a milestone no push brought (left the gate, took off, landed, at the gate, cancelled)
+        or one overdue (``PollSchedule.push_overdue``); other news (estimates, gates) is not
+        pushed by every provider and only refreshes the record.
 
         Args:
             record: The record just fetched for this watch.
             now: When it was fetched (aware UTC).
             schedule: The poll-interval table (default: ``PollSchedule()``).
             delay_threshold_minutes: Smallest move of a delay or estimate that is a change.
+            alert: Whether the flight's events are pushed (it has a live alert).
+            pushed: Whether a push brought this record.
 
         Returns:
             The next state (to ``WatchStore.save`` with the changes) and the changes, in
@@ -152,8 +166,21 @@ class WatchState(BaseModel):
         cancellation, confirmation = self.cancellation.observe(record, now=now)
         if confirmation is not None:
             changes = sorted([*changes, confirmation], key=lambda change: KIND_ORDER[change.kind])
-        next_due = (schedule or PollSchedule()).next_poll(
-            record, now, cancellation_confirmed=cancellation.confirmed
+        schedule = schedule or PollSchedule()
+        missed = (
+            alert
+            and not pushed
+            and (
+                self.push_missed
+                or (
+                    self.last_snapshot is not None
+                    and _milestones(record) != _milestones(self.last_snapshot)
+                )
+                or schedule.push_overdue(record, now)
+            )
+        )
+        next_due = schedule.next_poll(
+            record, now, cancellation_confirmed=cancellation.confirmed, pushed=alert and not missed
         )
         state = self.model_copy(
             update={
@@ -162,9 +189,22 @@ class WatchState(BaseModel):
                 "next_due": next_due,
                 "cancellation": cancellation,
                 "version": self.version + 1,
+                "push_missed": missed,
             }
         )
         return state, changes
+
+
+def _milestones(record: FlightStatusData) -> tuple[bool, ...]:
+    """The pushed milestones a record shows: gate departure, take-off, landing, gate arrival,
+    cancellation."""
+    return (
+        record.has_departed,
+        record.has_taken_off,
+        record.has_landed,
+        record.has_arrived,
+        record.cancellation_reported,
+    )
 
 
 def _packing_dictionary() -> bytes:

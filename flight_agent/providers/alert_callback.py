@@ -121,7 +121,7 @@ class AlertCallback(BaseModel):
     def dedupe_key(self) -> str:
         """What makes a delivery the same event: alert, code, flight and the event's time (or,
         for codes without one, a digest of the flight as reported)."""
-        field = _EVENT_TIME.get(self.event_code)
+        field = self.time_field()
         moment = getattr(self.flight, field) if field else None
         if moment is not None:
             stamp = moment.isoformat()
@@ -129,6 +129,11 @@ class AlertCallback(BaseModel):
             dumped = json.dumps(self.flight.model_dump(mode="json"), sort_keys=True)
             stamp = hashlib.sha256(dumped.encode()).hexdigest()[:24]
         return f"{self.alert_id}:{self.event_code}:{self.flight.fa_flight_id}:{stamp}"
+
+    def time_field(self) -> str | None:
+        """The flight time the event reports (``actual_out`` for ``out``, ``actual_off`` for
+        ``off`` and ``departure``, ...); None for codes without one."""
+        return _EVENT_TIME.get(self.event_code)
 
     def query(self) -> FlightQuery | None:
         """The status query of the flight (designator, local departure date, origin), or None

@@ -23,6 +23,12 @@ from flight_agent.flight_query import FlightQuery, QueryLike, parse_queries, sch
 from flight_agent.irops import NasStatus, ProgrammeEffect, parse_nas_status, programme_effects
 from flight_agent.models import FlightStatusData, ScheduledFlight
 from flight_agent.monitoring import ChangeCallback, FlightMonitor, Subscription, WatchState
+from flight_agent.monitoring.alerts import (
+    AlertReconciler,
+    alert_book,
+    alert_provider,
+    webhook_url,
+)
 from flight_agent.providers import (
     DepartureBoard,
     FailoverConfig,
@@ -109,7 +115,17 @@ class EnhancedFlightMonitoringService:
             clock=self.clock,
             boards=self.departure_board,
             lease=timedelta(seconds=self.settings.flight_agent_monitor_lease_seconds),
+            alerts=self._alert_reconciler(),
         )
+
+    def _alert_reconciler(self) -> AlertReconciler | None:
+        """Push alerts for watched flights, when a provider can push and the webhook's public
+        URL is configured (``FLIGHT_AGENT_PUBLIC_URL`` and ``FLIGHT_AGENT_ALERT_SECRET``)."""
+        provider = alert_provider(self.failover_manager.providers)
+        target = webhook_url(self.settings)
+        if provider is None or target is None:
+            return None
+        return AlertReconciler(provider, alert_book(self._redis), target_url=target)
 
     # ----- status -----------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ import httpx
 
 from flight_agent.errors import InvalidFlightQueryError
 from flight_agent.flight_query import FlightDesignator
+from flight_agent.models import FlightStatusData
 from flight_agent.providers.alerts import ALERT_EVENTS
 from flight_agent.providers.simulation import Leg, Scenario, render_leg
 from flight_agent.providers.simulation.seeding import stable_rng
@@ -107,7 +108,11 @@ def alert_events(leg: Leg) -> list[tuple[str, datetime]]:
 
 def callback_flight(leg: Leg, at: datetime) -> dict[str, Any]:
     """The ``flight`` of a ``deliver_alert`` callback: the leg as it stands at ``at``."""
-    record = render_leg(leg, at, source="FakeUpstream")
+    return record_flight(render_leg(leg, at, source="FakeUpstream"))
+
+
+def record_flight(record: FlightStatusData) -> dict[str, Any]:
+    """The ``flight`` of a ``deliver_alert`` callback about ``record``."""
     rendered = render_aeroapi.flight(record)
     flight = {name: rendered[name] for name in _CALLBACK_FIELDS}
     for end, airport in (("origin", record.origin), ("destination", record.destination)):
@@ -366,7 +371,11 @@ def _wanted(alert: dict[str, Any], code: str) -> bool:
 
 
 def _callback(alert_id: int, code: str, leg: Leg, at: datetime) -> dict[str, Any]:
-    flight = callback_flight(leg, at)
+    return callback_body(alert_id, code, callback_flight(leg, at), at)
+
+
+def callback_body(alert_id: int, code: str, flight: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """A ``deliver_alert`` callback body: event ``code`` of ``flight`` at ``at``."""
     ident = flight["ident_iata"] or flight["ident"]
     summary = f"{ident} {code} ({flight['origin']}-{flight['destination']})"
     return {

@@ -25,6 +25,7 @@ from flight_agent.apps.alert_receiver import (
 from flight_agent.cache.redis_cache import fail_fast_client
 from flight_agent.clock import FakeClock
 from flight_agent.errors import StoreUnavailableError
+from flight_agent.monitoring.alert_inbox import MemoryAlertInbox
 from flight_agent.providers import FlightAwareProvider
 from flight_agent.providers.alert_callback import AlertCallback
 from flight_agent.services import EnhancedFlightMonitoringService
@@ -85,7 +86,7 @@ def client_of(receiver: AlertReceiver, source: str = "127.0.0.1") -> httpx.Async
 async def deliver(receiver: AlertReceiver, body: Any, path: str = f"/{SECRET}") -> httpx.Response:
     async with client_of(receiver) as client:
         response = await client.post(path, json=body)
-    await receiver.queue.join()
+    await receiver.join()
     return response
 
 
@@ -199,7 +200,7 @@ async def test_the_allow_list_refuses_other_sources(handled: Handled) -> None:
             refused = await outsider.post(f"/{SECRET}", json=callback())
         async with client_of(receiver, "10.20.30.40") as insider:
             accepted = await insider.post(f"/{SECRET}", json=callback())
-        await receiver.queue.join()
+        await receiver.join()
     assert (refused.status_code, accepted.status_code) == (403, 202)
     assert len(handled.events) == 1
 
@@ -216,7 +217,7 @@ async def test_the_receiver_keeps_serving_under_a_burst_of_bad_callbacks(
     async with client_of(receiver) as client:
         answers = await asyncio.gather(*(client.post(path, json=body) for path, body in bad))
         good = await client.post(f"/{SECRET}", json=callback(event_code="on"))
-    await receiver.queue.join()
+    await receiver.join()
     statuses = sorted({response.status_code for response in answers})
     assert statuses == [200, 202, 400, 404]
     assert good.status_code == 202
@@ -224,14 +225,14 @@ async def test_the_receiver_keeps_serving_under_a_burst_of_bad_callbacks(
 
 
 async def test_a_full_queue_answers_503_and_takes_the_redelivery(handled: Handled) -> None:
-    receiver = make_receiver(handled, queue_size=1)
+    receiver = make_receiver(handled, inbox=MemoryAlertInbox(1))
     async with client_of(receiver) as client:
         first = await client.post(f"/{SECRET}", json=callback())
         busy = await client.post(f"/{SECRET}", json=callback(event_code="on"))
         async with receiver.running():
-            await receiver.queue.join()
+            await receiver.join()
             again = await client.post(f"/{SECRET}", json=callback(event_code="on"))
-            await receiver.queue.join()
+            await receiver.join()
     assert (first.status_code, busy.status_code, again.status_code) == (202, 503, 202)
     assert busy.headers["Retry-After"] == "5"
     assert [event.event_code for event in handled.events] == ["departure", "on"]

@@ -94,7 +94,7 @@ async def test_one_app_serves_mcp_and_the_webhook(upstream: FakeUpstream, early:
         pushed = await client.post(
             f"/alerts/{SECRET}", json=load_fixture("aeroapi_alerts/callback_departure.json")
         )
-        await app.state.alert_receiver.queue.join()
+        await app.state.alert_receiver.join()
     await service.aclose()
     assert mcp.status_code == 200
     assert mcp.json()["result"]["serverInfo"]["name"] == "flight-agent"
@@ -177,7 +177,7 @@ async def test_the_fake_upstreams_day_reaches_the_handler_once_per_event(
         while (due := upstream.alerts.next_due()) is not None:
             early.set(max(due, early.now()))
             await upstream.alerts.deliver_due()
-            await app.state.alert_receiver.queue.join()
+            await app.state.alert_receiver.join()
     await service.aclose()
     codes = ["filed", "out", "departure", "off", "arrival", "on", "in"]
     assert events == [(alert_id, code) for code in codes]

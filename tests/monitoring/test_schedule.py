@@ -191,3 +191,27 @@ def test_what_a_flight_costs_against_a_fixed_5_minute_poller(
     assert polls[-1] - arrival < minutes(5)
     assert len(polls) == calls
     assert (watch_from + block) // minutes(5) == fixed_calls
+
+
+def test_a_pushed_flight_is_polled_every_alert_interval_far_from_its_milestones() -> None:
+    assert SCHEDULE.next_poll(leaving_in(10 * HOUR), NOON, pushed=True) == NOON + 2 * HOUR
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "checkpoint"),
+    [
+        pytest.param(leaving_in(HOUR), NOON + HOUR + minutes(4), id="departure"),
+        pytest.param(arriving_in(HOUR), NOON + HOUR + minutes(4), id="arrival"),
+    ],
+)
+def test_a_pushed_flight_is_polled_just_after_its_next_milestone(
+    snapshot: FlightStatusData, checkpoint: datetime
+) -> None:
+    assert SCHEDULE.next_poll(snapshot, NOON, pushed=True) == checkpoint
+
+
+def test_a_milestone_is_overdue_once_its_grace_passed_without_it() -> None:
+    flight = leaving_in(-minutes(4))
+    assert SCHEDULE.push_overdue(flight, NOON)
+    assert not SCHEDULE.push_overdue(flight, NOON - minutes(1))
+    assert not SCHEDULE.push_overdue(arriving_in(HOUR), NOON)

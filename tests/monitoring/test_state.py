@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from pydantic import ValidationError
 
@@ -9,7 +11,7 @@ from flight_agent.clock import FakeClock
 from flight_agent.models import FlightStatus
 from flight_agent.monitoring import ChangeKind, PollSchedule, Watch, WatchState
 from flight_agent.monitoring.state import pack, unpack
-from tests.monitoring.records import DAY, minutes, record
+from tests.monitoring.records import DAY, NOON, minutes, record
 
 
 def new_state(clock: FakeClock, origin: str | None = None) -> WatchState:
@@ -91,3 +93,22 @@ def test_observe_uses_the_given_schedule_and_threshold(clock: FakeClock) -> None
     )
     assert changes == []
     assert later.next_due == clock.now() + minutes(20)
+
+
+def test_a_poll_that_finds_a_milestone_no_push_brought_falls_back_to_the_table(
+    clock: FakeClock,
+) -> None:
+    waiting = record(scheduled_out=NOON + timedelta(hours=1))
+    state, _ = new_state(clock).observe(waiting, now=NOON, alert=True)
+    assert not state.push_missed
+    assert state.next_due == NOON + timedelta(hours=1, minutes=4)  # the safety net
+    departed = waiting.model_copy(
+        update={"actual_out": NOON + timedelta(minutes=62), "status": FlightStatus.DEPARTED}
+    )
+    later = NOON + timedelta(hours=1, minutes=4)
+    polled, _ = state.observe(departed, now=later, alert=True)
+    assert polled.push_missed
+    assert polled.next_due is not None
+    assert polled.next_due - later <= timedelta(minutes=30)
+    pushed, _ = polled.observe(departed, now=later + timedelta(minutes=1), alert=True, pushed=True)
+    assert not pushed.push_missed
