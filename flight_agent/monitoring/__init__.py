@@ -27,12 +27,13 @@ from flight_agent.monitoring.events import ChangeCallback, ChangeFeed, Subscript
 from flight_agent.monitoring.memory_stream import MemoryEventStream
 from flight_agent.monitoring.monitor import FlightMonitor
 from flight_agent.monitoring.redis_stream import RedisEventStream
+from flight_agent.monitoring.redis_watchlist import RedisWatchStore
 from flight_agent.monitoring.relay import EventRelay
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
 from flight_agent.monitoring.stats import MonitorStats
 from flight_agent.monitoring.stream import ChangeEvent, Delivery, EventStream, events_for
-from flight_agent.monitoring.watchlist import MemoryWatchStore, RedisWatchStore, WatchStore
+from flight_agent.monitoring.watchlist import MemoryWatchStore, WatchStore
 
 __all__ = [
     "DEFAULT_CONFIRM_AFTER",

@@ -22,13 +22,8 @@ back complete; a flight no window pays for, or that its board does not list (it 
 board was cut short), is polled on its own. A board that fails, or misses most of its flights,
 sends its airport and airline back to single polls for a while.
 
-With an ``AlertReconciler`` whose provider can push (AeroAPI alerts), watching a flight ensures
-its alert, unwatching it or its finishing releases it, and ``run`` reconciles the account's
-alerts with the watch list first. A flight with a live alert is polled on the schedule's safety
-net (``PollSchedule.alert_interval``, and just after each expected milestone); ``take_alert``
-turns each pushed event into a re-read of the record through the cached failover path (the
-event is a hint), observed exactly as a poll's answer (``WatchState.observe`` with
-``pushed=True``, saved with its change events), so pushes and polls raise the same events.
+With an ``AlertReconciler`` whose provider can push (AeroAPI alerts), each watch keeps one alert
+and ``take_alert`` takes each pushed event in as a poll's answer (``monitoring.pushes``).
 
 A pass takes up to ``PASS_LIMIT`` due flights, so the flights of one board that fall due
 together (on the schedule's grid) are planned together even at fleets of tens of thousands.
@@ -63,22 +58,18 @@ from flight_agent.monitoring.boards import (
     takeoff_window,
 )
 from flight_agent.monitoring.events import ChangeFeed
+from flight_agent.monitoring.pushes import AlertPushes
+from flight_agent.monitoring.redis_watchlist import RedisWatchStore
 from flight_agent.monitoring.relay import EventRelay
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
 from flight_agent.monitoring.stats import MonitorStats
-from flight_agent.monitoring.watchlist import (
-    MemoryWatchStore,
-    RedisWatchStore,
-    WatchStore,
-)
+from flight_agent.monitoring.watchlist import MemoryWatchStore, WatchStore
 from flight_agent.providers.alert_callback import AlertCallback
 from flight_agent.providers.interfaces import DepartureBoard
 
 logger = logging.getLogger(__name__)
 
-PUSH_SAVE_ATTEMPTS = 3
-"""How often a pushed record is observed again when a poll saved the flight's state first."""
 MAX_TICK_SECONDS = 30.0
 """The loop looks for due flights at least this often, so a 5-minute schedule holds."""
 
@@ -158,8 +149,13 @@ class FlightMonitor:
         self._board_backoff: dict[BoardKey, datetime] = {}
         self._backlog = False
         self.polls = 0
-        self.alerts = alerts if alerts is not None and alerts.supported else None
-        self.pushes = 0
+        self._pushes = AlertPushes(
+            alerts,
+            store=self.store,
+            lookup=lookup,
+            relay=self.relay,
+            observe=lambda state, record: self._apply(state, record, pushed=True),
+        )
         self.board_polls = 0
         self.board_pages = 0
         self.poll_errors = 0
@@ -180,8 +176,7 @@ class FlightMonitor:
             Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
         )
         self.watched_count = await self.store.count()
-        if self.alerts is not None:
-            await self.alerts.ensure(state.watch)
+        await self._pushes.ensure(state.watch)
         self._wake.set()
         return state
 
@@ -190,8 +185,7 @@ class FlightMonitor:
         key = Watch(flight_id=query.flight_id, flight_date=query.flight_date, origin=query.origin)
         removed = await self.store.remove(key.key)
         self.watched_count = await self.store.count()
-        if self.alerts is not None:
-            await self.alerts.release(key)
+        await self._pushes.release(key)
         return removed
 
     async def watched(self) -> list[WatchState]:
@@ -360,7 +354,7 @@ class FlightMonitor:
     ) -> list[FlightChange] | None:
         """Observe a fresh record of a claimed flight; save its state with its change events.
         None when nothing was saved (unwatched meanwhile, or another worker saved first)."""
-        alert = self.alerts is not None and await self.alerts.has_alert(claimed.watch)
+        alert = await self._pushes.has_alert(claimed.watch)
         state, changes = claimed.observe(
             record,
             now=self._clock.now(),
@@ -371,43 +365,24 @@ class FlightMonitor:
         )
         if not await self.store.save(state, changes):
             return None
-        if alert and state.next_due is None and self.alerts is not None:
-            await self.alerts.release(state.watch)  # finished: its alert has nothing to say
+        if alert and state.next_due is None:
+            await self._pushes.release(state.watch)  # finished: its alert has nothing to say
         return changes
 
-    async def take_alert(self, callback: AlertCallback) -> list[FlightChange]:
-        """Take in one pushed event of a watched flight: re-read its record through the
-        failover path, observe it as a poll's answer and save it with its change events.
-        An event of an alert no watch owns is ignored (empty list), and so is a milestone the
-        last record already shows (AeroAPI pushes ``departure`` and ``off`` together, say).
+    @property
+    def alerts(self) -> AlertReconciler | None:
+        """The alert reconciler, when its provider can push; None otherwise."""
+        return self._pushes.alerts
 
-        Raises:
-            FlightDataError: The record could not be re-read (the event is not taken in).
-            StoreUnavailableError: Redis (the watch store or the alert book) failed.
-        """
-        key = await self.alerts.watch_for(callback.alert_id) if self.alerts else None
-        state = await self.store.get(key) if key is not None else None
-        if state is None or state.next_due is None:
-            return []  # nobody's alert, unwatched, or finished
-        field, known = callback.time_field(), state.last_snapshot
-        if field is not None and known is not None and getattr(known, field) is not None:
-            return []  # the record shows this milestone already (``off`` after ``departure``)
-        watch = state.watch
-        query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
-        record = await self.lookup.get(query, refresh=True)
-        if record is None or record.stale:
-            raise FlightNotFoundError(f"the pushed {callback.event_code} of {key} found no record")
-        self.pushes += 1
-        for _ in range(PUSH_SAVE_ATTEMPTS):
-            changes = await self._apply(state, record, pushed=True)
-            if changes is not None:
-                await self.relay.deliver()
-                return changes
-            # Another event of the flight, or a poll, saved first: observe over its state.
-            state = await self.store.get(watch.key)
-            if state is None or state.next_due is None:
-                return []
-        raise StoreUnavailableError(f"the state of {watch.key} kept moving under the pushed event")
+    @property
+    def pushes(self) -> int:
+        """Pushed events taken in."""
+        return self._pushes.taken
+
+    async def take_alert(self, callback: AlertCallback) -> list[FlightChange]:
+        """Take in one pushed event of a watched flight as a poll's answer; ``AlertPushes.take``
+        says which events are ignored and what it raises."""
+        return await self._pushes.take(callback)
 
     async def _give_up_if_past(self, state: WatchState) -> None:
         """Stop polling a flight no provider answers for once its follow-up horizon passed."""
@@ -416,15 +391,8 @@ class FlightMonitor:
             await self.store.save(state.stopped())
 
     async def reconcile_alerts(self) -> None:
-        """Bring the provider's alerts in step with the watch list (one per unfinished watch);
-        a failure is logged and the flights are polled by the table meanwhile."""
-        if self.alerts is None:
-            return
-        try:
-            states = await self.store.list_all()
-            await self.alerts.reconcile(s.watch for s in states if s.next_due is not None)
-        except FlightDataError as error:
-            logger.warning("alerts not reconciled: %s", error)
+        """Bring the provider's alerts in step with the watch list (``AlertPushes.reconcile``)."""
+        await self._pushes.reconcile()
 
     async def run(self) -> None:
         """Reconcile alerts, then poll due flights until cancelled; a failed pass is logged and

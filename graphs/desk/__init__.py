@@ -8,6 +8,7 @@
 - ``case_graph``: each case's IROPS graph run, its findings (``Findings``) and its decision.
 - ``desk``: the service API (``Desk``): trips, cases, their findings, events, decisions, and
   listeners of case changes (``Desk.listen``).
+- ``approvals``: a case's decision, checked, claimed and applied once (``Desk.decide``).
 - ``worker``: the stream consumer (``DeskWorker``), any number of them.
 - ``session``: a desk built from settings, with its service (``open_desk``).
 - ``demo``: the demo's trips on the simulated day (``add_demo_trips``).

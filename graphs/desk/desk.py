@@ -28,15 +28,8 @@ case's too while the trip's trouble is the same; other trouble opens the next ep
 worker that dies mid-run leaves its event unacknowledged; whoever handles that event again
 (``Case.opened_by``) finishes the run from the last checkpoint.
 
-Decisions (``decide``): refused unless the case awaits approval, and checked against the
-actions before anything is written. The decision is claimed first (put-if-absent per case:
-another answer is refused), then, holding the case's decision lock (``DeskStorage.deciding``,
-released however its holder ends), the graph resumes from its checkpoint only if it still
-waits, and the case takes its final status. So two identical decisions racing in two
-processes apply once (the second finds the graph resumed and reports the outcome), and a
-decision cut off by a database failure, made again once it is back, finishes what the first
-left: the resume if it never happened, the rest of the run if it stopped half-way, or only the
-case's status.
+Decisions (``decide``, ``approve``, ``reject``): applied once, however many processes answer
+and whatever fails half-way (``graphs.desk.approvals``).
 """
 
 from __future__ import annotations
@@ -52,18 +45,13 @@ from langgraph.store.base import GetOp
 from flight_agent.clock import Clock
 from flight_agent.models import FlightStatusData
 from flight_agent.monitoring.stream import ChangeEvent
+from graphs.desk.approvals import apply_decision, approval, claim_decision, rejection
 from graphs.desk.case_graph import FINAL_STATUS, CaseGraph, Findings, Outcome
 from graphs.desk.cases import Case, CaseStatus, HistoryEntry, case_id, episode_of
-from graphs.desk.errors import (
-    CaseAlreadyDecidedError,
-    CaseNotFoundError,
-    InvalidTripError,
-    TripNotFoundError,
-)
+from graphs.desk.errors import CaseNotFoundError, InvalidTripError, TripNotFoundError
 from graphs.desk.legs import Legs
 from graphs.desk.records import (
     CASES,
-    DECISIONS,
     HANDLED,
     TRIPS,
     dump,
@@ -384,16 +372,12 @@ class Desk:
 
     def approve(self, case: str, actions: list[str] | None = None) -> Case:
         """Approve every action of the case, or only those with the given ids."""
-        return self.decide(case, "approve" if not actions else {"approve": list(actions)})
+        return self.decide(case, approval(actions))
 
     def reject(self, case: str, reason: str | None = None) -> Case:
         """Reject every action of the case, with an optional reason."""
-        found = self.case(case)
-        if reason:
-            return self.decide(
-                case, {"decisions": [{"type": "reject", "message": reason}] * len(found.actions)}
-            )
-        return self.decide(case, "reject")
+        actions = len(self.case(case).actions) if reason else 0
+        return self.decide(case, rejection(reason, actions))
 
     def decide(self, case: str, answer: Any) -> Case:
         """Resume the case's graph with a decision (any answer ``graphs.decisions`` reads).
@@ -409,30 +393,8 @@ class Desk:
                 applies once.
         """
         found = self.case(case)
-        if found.status is not CaseStatus.AWAITING_APPROVAL:
-            decided = f" (decision: {found.decision!r})" if found.decision is not None else ""
-            raise CaseAlreadyDecidedError(
-                f"Case {case} is {found.status.value}{decided}, not awaiting approval: "
-                "a case takes one decision."
-            )
-        self.case_graph.check(case, answer)
-        with self.storage.guard():
-            claimed = self.storage.insert_if_absent(
-                DECISIONS, case, {"answer": answer, "at": self.now().isoformat()}
-            )
-            if not claimed:
-                item = self.store.get(DECISIONS, case)
-                if item is not None and item.value.get("answer") != answer:
-                    raise CaseAlreadyDecidedError(
-                        f"Case {case} already has a decision ({item.value.get('answer')!r}) "
-                        "being applied; a case takes one decision."
-                    )
-        entry = HistoryEntry(
-            key="decision", kind="decision", at=self.now(), text=f"decision: {answer!r}"
-        )
+        claim_decision(self.storage, self.case_graph, found, answer, self.now())
+        decided_at = self.now()
         with self.storage.deciding(case):
-            self.case_graph.apply(case, answer)
-            with self.storage.guard():
-                self.store.put(history_of(case), entry.key, dump(entry))
-            found = found.model_copy(update={"decision": answer})
-            return self._follow(found, self.case_graph.outcome(case))
+            outcome = apply_decision(self.storage, self.case_graph, case, answer, decided_at)
+            return self._follow(found.model_copy(update={"decision": answer}), outcome)
