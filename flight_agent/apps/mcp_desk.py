@@ -111,14 +111,19 @@ def desk_tools(slot: DeskSlot) -> list[Tool]:
         return {"cases": [case.model_dump(mode="json") for case in cases]}
 
     async def get_case(case_id: str) -> dict[str, Any]:
-        """One case: its status, the actions awaiting approval, the report and its history."""
+        """One case: its status, what the IROPS graph found (disruptions with evidence,
+        connection verdicts, rights per regime), the actions awaiting approval, the report and
+        its history."""
 
-        def both(desk: Desk) -> dict[str, Any]:
+        def everything(desk: Desk) -> dict[str, Any]:
             case = desk.case(case_id)
-            history = [entry.model_dump(mode="json") for entry in desk.history(case_id)]
-            return {"case": case.model_dump(mode="json"), "history": history}
+            return {
+                "case": case.model_dump(mode="json"),
+                "findings": desk.case_findings(case_id).as_json(),
+                "history": [entry.model_dump(mode="json") for entry in desk.history(case_id)],
+            }
 
-        return await run(both)
+        return await run(everything)
 
     async def decide_case(
         case_id: str,

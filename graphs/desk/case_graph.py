@@ -73,6 +73,14 @@ class Findings:
     connections: list[ConnectionAssessment] = field(default_factory=list)
     rights: list[RightsResult] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, list[dict[str, Any]]]:
+        """The findings as JSON-ready lists, for the CLI's and MCP's answers."""
+        return {
+            "disruptions": [d.model_dump(mode="json") for d in self.disruptions],
+            "connections": [c.model_dump(mode="json") for c in self.connections],
+            "rights": [r.model_dump(mode="json") for r in self.rights],
+        }
+
 
 class CaseGraph:
     """The IROPS graph over the desk's checkpointer, one thread per case.

@@ -46,6 +46,10 @@ async def test_a_trip_is_added_and_its_case_decided_over_mcp() -> None:
             cases = await session.call_tool("list_cases", {"status": "awaiting_approval"})
             assert cases.structuredContent is not None
             assert [c["id"] for c in cases.structuredContent["cases"]] == ["meyer~1"]
+            shown = await session.call_tool("get_case", {"case_id": "meyer~1"})
+            assert shown.structuredContent is not None
+            found = shown.structuredContent["findings"]["disruptions"]
+            assert [d["disruption"]["kind"] for d in found] == ["cancellation"]
 
             decided = await session.call_tool(
                 "decide_case",

@@ -9,6 +9,7 @@ inside the commands, so the other commands start without them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -22,7 +23,14 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
 from flight_agent.apps.cli.common import console, exit_code, fail, print_json, read_text
-from flight_agent.irops import Cause, TripAssessment, assess_trip
+from flight_agent.irops import (
+    Cause,
+    ConnectionAssessment,
+    FlightDisruption,
+    RightsResult,
+    TripAssessment,
+    assess_trip,
+)
 from flight_agent.services import EnhancedFlightMonitoringService
 from tools import operations
 from tools.errors import explain_invalid
@@ -168,6 +176,24 @@ def show_assessment(result: AssessResult, as_json: bool) -> int:
     return exit_code(kinds)
 
 
+def print_findings(
+    disruptions: Iterable[FlightDisruption],
+    connections: Iterable[ConnectionAssessment],
+    rights: Iterable[RightsResult],
+) -> None:
+    """What the IROPS graph found: one line per disruption, connection verdict and regime."""
+    for item in disruptions:
+        console.print(
+            f"- {item.disruption.severity.value}: {item.disruption.explanation}", markup=False
+        )
+    for connection in connections:
+        console.print(
+            f"Connection: [bold]{connection.risk.value}[/bold]: {escape(connection.explanation)}"
+        )
+    for result in rights:
+        console.print(f"Rights: {result.summary}", markup=False)
+
+
 def run_demo_command(approve: bool) -> None:
     """The main job: the IROPS graph over the demo itinerary, printing what it decided."""
     from graphs.demo import run_demo
@@ -189,16 +215,7 @@ def run_demo_command(approve: bool) -> None:
             else f"{leg.flight_number}: {leg.error or leg.status}",
             markup=False,
         )
-    for item in report.disruptions:
-        console.print(
-            f"- {item.disruption.severity.value}: {item.disruption.explanation}", markup=False
-        )
-    for connection in report.connections:
-        console.print(
-            f"Connection: [bold]{connection.risk.value}[/bold]: {escape(connection.explanation)}"
-        )
-    for rights in report.rights:
-        console.print(f"Rights: {rights.summary}", markup=False)
+    print_findings(report.disruptions, report.connections, report.rights)
     if request:
         console.rule("Approval requested (answered automatically by this demo)")
         for action in request.get("action_requests", []):

@@ -25,6 +25,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from flight_agent.apps.cli.agent import print_findings
 from flight_agent.apps.cli.common import STORE_DOWN, JsonOption, console, fail
 from flight_agent.apps.cli.replay import replay_service
 from flight_agent.errors import FlightDataError, InvalidFlightQueryError
@@ -210,14 +211,16 @@ def cases_list(
 
 @cases_app.command("show")
 def cases_show(case_id: str, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """One case: its actions, report and history."""
+    """One case: what the graph found, its actions, report and history."""
     with _desk(db) as desk:
         case = _run(lambda: desk.case(case_id))
+        findings = _run(lambda: desk.case_findings(case_id))
         history = _run(lambda: desk.history(case_id))
     if as_json:
         _print_json(
             {
                 "case": case.model_dump(mode="json"),
+                "findings": findings.as_json(),
                 "history": [h.model_dump(mode="json") for h in history],
             }
         )
@@ -225,6 +228,7 @@ def cases_show(case_id: str, db: DbOption = None, as_json: JsonOption = False) -
     console.print(case_line(case), soft_wrap=True, markup=False)
     for line in case.summary:
         console.print(f"  why: {line}", soft_wrap=True, markup=False)
+    print_findings(findings.disruptions, findings.connections, findings.rights)
     for action in case.actions:
         args = action.get("args", {})
         console.print(f"  action {args.get('id')}: {action.get('description')}", markup=False)

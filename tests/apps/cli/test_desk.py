@@ -88,6 +88,10 @@ def test_a_case_is_listed_shown_approved_once(db: str) -> None:
     assert "smith~1  awaiting_approval  2 actions to approve (notify-1, rebook-1)" in waiting.stdout
     shown = flight_agent("cases", "show", "smith~1", "--db", db)
     assert "action rebook-1: Rebook AA1830" in shown.stdout
+    assert "Connection: missed" in shown.stdout
+    assert "Rights: UK261" in shown.stdout
+    found = json.loads(flight_agent("cases", "show", "smith~1", "--json", "--db", db).stdout)
+    assert [c["risk"] for c in found["findings"]["connections"]] == ["missed"]
 
     approved = flight_agent("cases", "approve", "smith~1", "--action", "notify-1", "--db", db)
 
