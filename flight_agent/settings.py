@@ -15,6 +15,9 @@ from typing import Literal, get_args
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+SafetyNet = Literal["lean", "strict"]
+"""How flights with a push alert are still polled (``monitoring.schedule.SAFETY_NETS``)."""
+
 Marketplace = Literal["rapidapi", "apimarket"]
 """An API marketplace that sells AeroDataBox keys."""
 
@@ -88,6 +91,12 @@ class Settings(BaseSettings):
         default=None,
         description="Where AeroAPI reaches `flight-agent serve`, e.g. https://ops.example.com; "
         "alerts are delivered to <url>/alerts/<secret>",
+    )
+    flight_agent_alert_safety_net: SafetyNet = Field(
+        default="lean",
+        description="How flights with a push alert are still polled: 'lean' every 2 h and "
+        "after each expected milestone (a lost delay or gate-change push may wait 2 h); "
+        "'strict' on the 30- and 5-minute bounds held without alerts, at most of their cost",
     )
     flight_agent_alert_networks: str | None = Field(
         default=None,

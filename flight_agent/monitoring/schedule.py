@@ -13,10 +13,13 @@ predicates (``flight_agent.models``), the ones the cache's TTL policy, the monit
 engine read too; the table below configures how often to poll in each phase.
 
 A flight whose provider pushes its events (a live AeroAPI alert, ``monitoring.alerts``) needs
-polls only as a safety net: ``next_poll(..., pushed=True)`` waits ``alert_interval`` (2 h), and
-never past ``push_grace`` (4 min) after the expected departure or arrival, where a missing
-``out``/``off`` or ``on``/``in`` push shows (``push_overdue``); ``WatchState.observe`` then falls
-back to the table until pushes flow again.
+polls only as a safety net: ``next_poll(..., pushed=True)`` waits ``alert_interval`` (2 h; in
+the final window ``alert_final_interval``), on that interval's grid so pushed flights leaving
+together still share boards, and never past ``push_grace`` (4 min) after the expected departure
+or arrival, where a missing ``out``/``off`` or ``on``/``in`` push shows (``push_overdue``);
+``WatchState.observe`` then falls back to the table until pushes flow again. A lost delay or
+gate-change push leaves no such trace: it shows at the next safety-net poll, so how long it may
+wait is the safety net's interval (``SAFETY_NETS`` names the two settings worth having).
 """
 
 from __future__ import annotations
@@ -27,9 +30,23 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flight_agent.models import ARRIVAL_HORIZON, FlightStatusData
+from flight_agent.settings import SafetyNet
 
 _ZERO = timedelta(0)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+SAFETY_NETS: dict[SafetyNet, dict[str, timedelta]] = {
+    "lean": {},
+    "strict": {
+        "alert_interval": timedelta(minutes=30),
+        "alert_final_interval": timedelta(minutes=5),
+    },
+}
+"""How pushed flights are polled (``FLIGHT_AGENT_ALERT_SAFETY_NET``). ``lean``: every 2 hours and
+just after each expected milestone, so a lost delay or gate-change push waits up to 2 hours.
+``strict``: on the table's 30- and 5-minute bounds before departure, so a lost push is seen as
+soon as without alerts; it costs most of what polling costs, since no trace shows which pushes
+were lost and the 5-minute bound of the final 3 hours takes a poll every 5 minutes there."""
 
 
 class PollSchedule(BaseModel):
@@ -83,10 +100,17 @@ class PollSchedule(BaseModel):
     cancellation_interval: timedelta = Field(default=timedelta(minutes=10), gt=_ZERO)
     alert_interval: timedelta = Field(default=timedelta(hours=2), gt=_ZERO)
     """How often a flight whose events are pushed is polled, as a safety net."""
+    alert_final_interval: timedelta = Field(default=timedelta(hours=2), gt=_ZERO)
+    """How often such a flight is polled in the final window before departure."""
     push_grace: timedelta = Field(default=timedelta(minutes=4), gt=_ZERO)
     """How late a milestone's push may be before the pushes count as missed: short enough
     that the checkpoint poll, a monitor pass later, still falls within the 5-minute bound of
     the final phases."""
+
+    @classmethod
+    def with_safety_net(cls, net: SafetyNet) -> PollSchedule:
+        """The table with a named safety net for pushed flights (``SAFETY_NETS``)."""
+        return cls(**SAFETY_NETS[net])
 
     @model_validator(mode="after")
     def _windows_nest(self) -> Self:
@@ -131,8 +155,9 @@ class PollSchedule(BaseModel):
         """When to poll the flight next (None when it needs no more polls).
 
         With ``pushed`` (its events are pushed and none was missed) the poll is the safety
-        net's: ``alert_interval`` away, or ``push_grace`` after the next expected departure or
-        arrival when that comes first (``cancellation_interval`` still bounds a reported
+        net's: ``alert_interval`` away (``alert_final_interval`` in the final window, which a
+        longer interval does not run past), or ``push_grace`` after the next expected departure
+        or arrival when that comes first (``cancellation_interval`` still bounds a reported
         cancellation, whose confirmation needs a poll).
 
         ``now`` plus ``next_interval``, moved back to the last multiple of that interval since
@@ -145,11 +170,8 @@ class PollSchedule(BaseModel):
         if interval is None:
             return None
         if pushed and record is not None:
-            return self._safety_net(record, now)
-        due = now + interval
-        if interval not in self._grids():
-            return due  # clamped to a phase boundary: poll at the boundary itself
-        return _EPOCH + (due - _EPOCH) // interval * interval
+            return self._safety_net(record, now, interval)
+        return self._on_grid(now + interval, interval)
 
     def push_overdue(self, record: FlightStatusData, now: datetime) -> bool:
         """Whether a push should have come by now: ``push_grace`` passed the flight's next
@@ -159,8 +181,24 @@ class PollSchedule(BaseModel):
         expected = _next_milestone(record)
         return expected is not None and now >= expected + self.push_grace
 
-    def _safety_net(self, record: FlightStatusData, now: datetime) -> datetime:
-        checkpoints = [now + self.alert_interval]
+    def _on_grid(self, due: datetime, grid: timedelta) -> datetime:
+        """``due`` moved back to the last multiple of ``grid`` since the epoch, when ``grid`` is
+        one of the table's intervals (else ``due``: a phase boundary is kept as it is)."""
+        if grid not in self._grids():
+            return due
+        return _EPOCH + (due - _EPOCH) // grid * grid
+
+    def _safety_net(self, record: FlightStatusData, now: datetime, table: timedelta) -> datetime:
+        """The safety net's next poll: on the grid of the table's interval ``table``, which is
+        no longer than the safety net's, so the gap stays within one table interval of it."""
+        departure = None if record.has_departed else record.best_departure
+        final_starts = None if departure is None else departure - self.final_window
+        final = final_starts is not None and final_starts <= now
+        interval = self.alert_final_interval if final else self.alert_interval
+        due = self._on_grid(now + interval, table)
+        checkpoints = [due if due > now else now + interval]
+        if final_starts is not None and not final and interval > self.alert_final_interval:
+            checkpoints.append(final_starts)
         expected = _next_milestone(record)
         if expected is not None and expected + self.push_grace > now:
             checkpoints.append(expected + self.push_grace)

@@ -29,6 +29,7 @@ from flight_agent.monitoring.alerts import (
     alert_provider,
     webhook_url,
 )
+from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.providers import (
     DepartureBoard,
     FailoverConfig,
@@ -114,6 +115,7 @@ class EnhancedFlightMonitoringService:
             check_interval=check_interval_seconds,
             clock=self.clock,
             boards=self.departure_board,
+            schedule=PollSchedule.with_safety_net(self.settings.flight_agent_alert_safety_net),
             lease=timedelta(seconds=self.settings.flight_agent_monitor_lease_seconds),
             alerts=self._alert_reconciler(),
         )

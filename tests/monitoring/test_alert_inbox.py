@@ -81,6 +81,27 @@ async def test_an_event_a_worker_took_and_never_finished_goes_to_another_after_t
     assert await inbox.take("third") == []
 
 
+async def test_in_redis_an_event_a_dead_worker_took_goes_to_another_once_idle_long_enough(
+    redis_server: RedisServer, namespace: str
+) -> None:
+    """The worker read the event and died before acknowledging it; Redis keeps it pending.
+    Another worker takes it once it was idle ``claim_idle`` (Redis measures the idle time, so
+    the test asks for a day, then for no time at all)."""
+    redis = Redis.from_url(redis_server.url)
+    try:
+        await RedisAlertInbox(redis, namespace=namespace).put(parsed(callback()))
+        (taken,) = await RedisAlertInbox(redis, namespace=namespace).take("worker-that-dies")
+        patient = RedisAlertInbox(redis, namespace=namespace, claim_idle=timedelta(days=1))
+        assert await patient.take("other") == []  # still in the first worker's hands
+        eager = RedisAlertInbox(redis, namespace=namespace, claim_idle=timedelta(0))
+        (again,) = await eager.take("other")
+        assert again.callback == taken.callback
+        await eager.done(again)
+        assert await eager.take("third") == []  # acknowledged: handled once
+    finally:
+        await redis.aclose()
+
+
 async def test_a_full_memory_inbox_refuses_and_the_webhook_answers_503() -> None:
     handled = Handled()
     receiver = AlertReceiver(

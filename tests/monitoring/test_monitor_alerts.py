@@ -32,6 +32,8 @@ DAY = date(2026, 11, 28)
 OUT = datetime(2026, 11, 28, 11, 55, tzinfo=UTC)
 """BA117 that day (the fake upstream's seed 0): a major delay, out at 11:55Z, in at 19:20Z."""
 IN = datetime(2026, 11, 28, 19, 20, tzinfo=UTC)
+ON = datetime(2026, 11, 28, 19, 12, tzinfo=UTC)
+"""Its landing."""
 GRACE = timedelta(minutes=4)
 
 
@@ -172,14 +174,13 @@ async def test_a_pushed_event_becomes_one_change_event_however_often_it_is_deliv
             transport=httpx.ASGITransport(app=rig.app), delay=20.0, duplicates=1.0
         )
         await rig.service.watch("BA117", DAY)
-        await rig.run_until(OUT + timedelta(minutes=2))
-        departed = [change for change in rig.changes if change.kind is ChangeKind.DEPARTED]
-        assert len(departed) == 1
-        assert departed[0].detected_at == OUT + timedelta(seconds=20)  # the push, not a poll
+        await rig.run_until(IN + timedelta(minutes=2))
+        arrived = [change for change in rig.changes if change.kind is ChangeKind.ARRIVED]
+        assert len(arrived) == 1
+        assert arrived[0].detected_at == ON + timedelta(seconds=20)  # the push, not a poll
         state = await rig.state()
         assert not state.push_missed
-        assert state.next_due is not None
-        assert state.next_due > OUT + timedelta(hours=1)
+        assert state.next_due is None  # arrived: nothing left to poll
 
 
 async def test_a_missed_departure_push_falls_back_to_polling_until_pushes_flow_again(

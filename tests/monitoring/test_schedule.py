@@ -210,6 +210,38 @@ def test_a_pushed_flight_is_polled_just_after_its_next_milestone(
     assert SCHEDULE.next_poll(snapshot, NOON, pushed=True) == checkpoint
 
 
+def test_a_pushed_flights_safety_net_falls_on_the_tables_grid() -> None:
+    """Pushed flights leaving together fall due together, so they can share a board."""
+    due = SCHEDULE.next_poll(leaving_in(10 * HOUR), NOON + minutes(7), pushed=True)
+    assert due == NOON + 2 * HOUR  # 14:07 moved back to the 30-minute grid
+
+
+STRICT = PollSchedule.with_safety_net("strict")
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "now", "due"),
+    [
+        pytest.param(leaving_in(10 * HOUR), NOON + minutes(7), NOON + minutes(30), id="day"),
+        pytest.param(leaving_in(2 * HOUR), NOON + minutes(7), NOON + minutes(10), id="final"),
+        pytest.param(
+            leaving_in(3 * HOUR + minutes(10)), NOON, NOON + minutes(10), id="final-window-starts"
+        ),
+    ],
+)
+def test_the_strict_safety_net_keeps_the_tables_bounds_before_departure(
+    snapshot: FlightStatusData, now: datetime, due: datetime
+) -> None:
+    """A lost delay or gate-change push leaves no trace, so only these bounds catch it."""
+    assert STRICT.next_poll(snapshot, now, pushed=True) == due
+
+
+def test_the_lean_safety_net_does_not_tighten_in_the_final_window() -> None:
+    assert SCHEDULE.next_poll(leaving_in(2 * HOUR + minutes(30)), NOON, pushed=True) == (
+        NOON + 2 * HOUR
+    )
+
+
 def test_a_milestone_is_overdue_once_its_grace_passed_without_it() -> None:
     flight = leaving_in(-minutes(4))
     assert SCHEDULE.push_overdue(flight, NOON)

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from flight_agent.cache import MemoryCache
 from flight_agent.clock import FakeClock
 from flight_agent.errors import InvalidFlightQueryError, InvalidResponseError
+from flight_agent.monitoring import PollSchedule
 from flight_agent.providers import FailoverConfig, MockFlightDataProvider
 from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
@@ -65,6 +66,19 @@ def test_keys_build_the_live_providers_in_priority_order() -> None:
         "AviationStack",
     ]
     assert "secret" not in repr(with_mock.failover_manager.providers)
+
+
+@pytest.mark.parametrize("net", ["lean", "strict"])
+def test_the_alert_safety_net_setting_chooses_how_pushed_flights_are_polled(net: str) -> None:
+    service = EnhancedFlightMonitoringService(
+        settings=offline_settings(flight_agent_alert_safety_net=net)
+    )
+    assert service.monitor.schedule == PollSchedule.with_safety_net(net)  # type: ignore[arg-type]
+
+
+def test_an_unknown_alert_safety_net_is_refused_with_the_choices() -> None:
+    with pytest.raises(ValueError, match="'lean' or 'strict'"):
+        offline_settings(flight_agent_alert_safety_net="paranoid")
 
 
 def test_a_non_positive_check_interval_is_rejected() -> None:
