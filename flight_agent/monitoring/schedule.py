@@ -189,8 +189,8 @@ class PollSchedule(BaseModel):
         return _EPOCH + (due - _EPOCH) // grid * grid
 
     def _safety_net(self, record: FlightStatusData, now: datetime, table: timedelta) -> datetime:
-        """The safety net's next poll: on the grid of the table's interval ``table``, which is
-        no longer than the safety net's, so the gap stays within one table interval of it."""
+        """The safety net's next poll: its interval moved back onto the grid of the table's
+        interval ``table`` (never further than the interval itself, never into the past)."""
         departure = None if record.has_departed else record.best_departure
         final_starts = None if departure is None else departure - self.final_window
         final = final_starts is not None and final_starts <= now
