@@ -11,16 +11,8 @@ polls without losing watches; a flight left unanswered past its follow-up horizo
 (``WatchState.follow_up_ends``: the record's ``FOLLOW_UP_HORIZON`` after its expected gate time,
 or after the latest departure its date allows before any answer) is dropped from the schedule.
 
-Flights that fall due together, have not taken off and leave one airport with one airline are
-answered by one departure board (``EnhancedFlightMonitoringService.departure_board``) when a
-provider has boards: one call instead of one per flight. A board's result set is dearer than
-one flight's lookup (AeroAPI: $0.020 against $0.005, ``board_page_cost`` 4), so a board is
-asked for only when it is cheaper than the polls it replaces, and for no more result sets than
-keep it so. ``BoardPlanner`` learns each board's departures per hour and the provider's page size
-from the boards it is answered, and splits the flights due together into windows that each come
-back complete; a flight no window pays for, or that its board does not list (it left, or the
-board was cut short), is polled on its own. A board that fails, or misses most of its flights,
-sends its airport and airline back to single polls for a while.
+Flights that fall due together and leave one airport with one airline may be answered by one
+departure board instead (``monitoring.board_polls``: which windows pay, the call, the back-off).
 
 With an ``AlertReconciler`` whose provider can push (AeroAPI alerts), each watch keeps one alert
 and ``take_alert`` takes each pushed event in as a poll's answer (``monitoring.pushes``).
@@ -35,9 +27,8 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections import defaultdict
 from collections.abc import Coroutine
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
@@ -48,15 +39,8 @@ from flight_agent.errors import FlightDataError, FlightNotFoundError, StoreUnava
 from flight_agent.flight_query import FlightQuery
 from flight_agent.models import DISRUPTION_DELAY_MINUTES, FlightStatusData
 from flight_agent.monitoring.alerts import AlertReconciler
-from flight_agent.monitoring.boards import (
-    BOARD_BACKOFF,
-    BoardIndex,
-    BoardKey,
-    BoardPlanner,
-    BoardSource,
-    BoardWindow,
-    takeoff_window,
-)
+from flight_agent.monitoring.board_polls import BoardPolls
+from flight_agent.monitoring.boards import BoardKey, BoardSource, BoardWindow
 from flight_agent.monitoring.events import ChangeFeed
 from flight_agent.monitoring.pushes import AlertPushes
 from flight_agent.monitoring.redis_watchlist import RedisWatchStore
@@ -66,7 +50,6 @@ from flight_agent.monitoring.state import Watch, WatchState
 from flight_agent.monitoring.stats import MonitorStats
 from flight_agent.monitoring.watchlist import MemoryWatchStore, WatchStore
 from flight_agent.providers.alert_callback import AlertCallback
-from flight_agent.providers.interfaces import DepartureBoard
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +110,7 @@ class FlightMonitor:
         board_page_cost: float = 4.0,
         alerts: AlertReconciler | None = None,
     ) -> None:
-        self.board_planner = BoardPlanner(board_page_cost)
+        self.boards = BoardPolls(boards, board_page_cost, clock)
         self.lookup = lookup
         self.store: WatchStore = (
             RedisWatchStore(redis, clock=clock)
@@ -145,8 +128,6 @@ class FlightMonitor:
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._boards = boards
-        self._board_backoff: dict[BoardKey, datetime] = {}
         self._backlog = False
         self.polls = 0
         self._pushes = AlertPushes(
@@ -156,8 +137,6 @@ class FlightMonitor:
             relay=self.relay,
             observe=lambda state, record: self._apply(state, record, pushed=True),
         )
-        self.board_polls = 0
-        self.board_pages = 0
         self.poll_errors = 0
         self.watched_count = 0
 
@@ -210,21 +189,11 @@ class FlightMonitor:
         now = self._clock.now()
         due = await self.store.due(now, PASS_LIMIT)
         self._backlog = len(due) >= PASS_LIMIT
-        boards: defaultdict[BoardKey, list[WatchState]] = defaultdict(list)
-        singles: list[WatchState] = []
-        for state in due:
-            key = self._board_key(state, now)
-            if key is None:
-                singles.append(state)
-            else:
-                boards[key].append(state)
-        jobs: list[tuple[str, Coroutine[Any, Any, list[FlightChange]]]] = []
-        for key, states in boards.items():
-            planned: set[str] = set()
-            for window in self.board_planner.plan(key, states):
-                planned.update(state.key for state in window.states)
-                jobs.append((f"the {key[1]} board at {key[0]}", self._poll_board(key, window)))
-            singles += [state for state in states if state.key not in planned]
+        windows, singles = self.boards.split(due, now)
+        jobs: list[tuple[str, Coroutine[Any, Any, list[FlightChange]]]] = [
+            (f"the {key[1]} board at {key[0]}", self._poll_board(key, window))
+            for key, window in windows
+        ]
         jobs += [(state.key, self._poll(state.key)) for state in singles]
         found = await asyncio.gather(*(job for _, job in jobs), return_exceptions=True)
         changes = self._collect([label for label, _ in jobs], found)
@@ -246,20 +215,6 @@ class FlightMonitor:
                 changes += outcome
         return changes
 
-    def _board_key(self, state: WatchState, now: datetime) -> BoardKey | None:
-        """The board that can answer this flight's poll, or None to poll it on its own."""
-        record = state.last_snapshot
-        if self._boards is None or record is None or record.has_departed:
-            return None
-        if record.cancellation_reported:
-            return None  # the debounce wants this flight's own answer
-        if record.origin.icao is None or record.carrier_icao is None:
-            return None
-        if takeoff_window(record) is None:
-            return None
-        key = (record.origin.icao, record.carrier_icao)
-        return None if self._board_backoff.get(key, now) > now else key
-
     async def _poll(self, key: str) -> list[FlightChange]:
         async with self._slots:
             claimed = await self.store.claim(key, self.worker_id, self.lease)
@@ -274,19 +229,9 @@ class FlightMonitor:
                 await self.store.claim(s.key, self.worker_id, self.lease) for s in window.states
             ]
             claimed = [state for state in claims if state is not None]
-            # Another worker may have taken some: the board must still pay for the rest.
-            pays = window.pages <= self.board_planner.affordable(len(claimed))
-            board = await self._board(key, window) if pays else None
-        index = BoardIndex(board) if board is not None else None
-        listed = {s.key: index.find(s) for s in claimed} if index is not None else {}
-        if (
-            board is not None
-            and board.complete
-            and 2 * list(listed.values()).count(None) > len(claimed)
-        ):
-            # A complete board that misses most of its flights (codeshares, say) costs more
-            # than it saves: poll these flights alone for a while.
-            self._board_backoff[key] = self._clock.now() + BOARD_BACKOFF
+            pays = self.boards.pays(window, len(claimed))
+            board = await self.boards.fetch(key, window) if pays else None
+        listed = self.boards.listed(key, board, claimed)
         # Each flight on its own: one failing flight must not cost the others their poll.
         found = await asyncio.gather(
             *(self._take_in(state, listed.get(state.key)) for state in claimed),
@@ -305,28 +250,6 @@ class FlightMonitor:
         query = FlightQuery.parse(watch.flight_id, watch.flight_date, origin=watch.origin)
         await self.lookup.store(query, record)
         return await self._apply(state, record) or []
-
-    async def _board(self, key: BoardKey, window: BoardWindow) -> DepartureBoard | None:
-        """The departure board of the planned window, or None when none answered."""
-        assert self._boards is not None
-        airport, airline = key
-        try:
-            board = await self._boards(
-                airport, window.start, window.end, airline=airline, max_pages=window.pages
-            )
-        except Exception as error:
-            # Whatever went wrong, the flights are polled alone; a failing board is not
-            # asked again for a while.
-            self._board_backoff[key] = self._clock.now() + BOARD_BACKOFF
-            if isinstance(error, FlightDataError):
-                logger.info("departure board of %s at %s unavailable: %s", airline, airport, error)
-            else:
-                logger.exception("departure board of %s at %s failed", airline, airport)
-            return None
-        self.board_polls += 1
-        self.board_pages += board.pages
-        self.board_planner.learn(key, window, board)
-        return board
 
     async def _refresh(self, claimed: WatchState) -> list[FlightChange]:
         """Fetch one claimed flight and take the answer in."""
@@ -431,8 +354,8 @@ class FlightMonitor:
             worker_id=self.worker_id,
             watched_flights=self.watched_count,
             polls=self.polls,
-            board_polls=self.board_polls,
-            board_pages=self.board_pages,
+            board_polls=self.boards.calls,
+            board_pages=self.boards.pages,
             poll_errors=self.poll_errors,
             changes_published=self.relay.delivered,
             running=self._task is not None and not self._task.done(),

@@ -195,7 +195,7 @@ async def test_a_board_cut_short_teaches_the_monitor_to_split_its_window(
     await service.monitor.poll_due()
     assert [board["max_pages"] for board in fleet.boards] == [5]
     assert fleet.fetches == 9  # BA51..BA59, past the five result sets
-    planner = service.monitor.board_planner
+    planner = service.monitor.boards.planner
     assert planner.page_size == 10
     per_hour = planner.per_hour(("EGLL", "BAW"))
     assert per_hour is not None
