@@ -22,11 +22,12 @@ stop two processes resuming one paused thread at once (each reads the interrupt,
 rest of the graph: its actions would be applied twice). ``deciding(case)`` holds a lock on the
 case while its decision is applied: a PostgreSQL session advisory lock (``pg_advisory_lock``
 on a connection held for the duration, waiting at most ``DECISION_WAIT_S`` through the
-server's ``lock_timeout``), an exclusive ``flock`` on a file beside the SQLite database (one
-for all its cases: an embedded desk decides one case at a time), a thread lock in memory
-(likewise). All three are released when their holder ends, however it ends: a
-process killed mid-decision, or a connection cut by a database failure, leaves no lock behind,
-so the decision can be made again once the database is back.
+server's ``lock_timeout``), an exclusive transaction on a small lock database beside the SQLite
+database (one for all its cases: an embedded desk decides one case at a time; SQLite's own file
+locking, so it holds on every platform, waiting at most ``DECISION_WAIT_S`` through its busy
+timeout), a thread lock in memory (likewise). All three are released when their holder ends,
+however it ends: a process killed mid-decision, or a connection cut by a database failure,
+leaves no lock behind, so the decision can be made again once the database is back.
 
 PostgreSQL is reached through a small connection pool that checks a connection before lending
 it: after the server restarts, the next call reconnects. While it is down, every call raises
@@ -123,7 +124,9 @@ class DeskStorage:
             with self._advisory_lock(case):
                 yield
         elif self._sqlite_path is not None:
-            with _file_lock(self._sqlite_path.with_name(self._sqlite_path.name + ".decisions")):
+            with _sqlite_lock(
+                self._sqlite_path.with_name(self._sqlite_path.name + ".decisions"), case
+            ):
                 yield
         else:
             if not self._deciding.acquire(timeout=DECISION_WAIT_S):
@@ -178,13 +181,25 @@ def _busy(case: str) -> DecisionBusyError:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive ``flock`` on ``path``, released when the file closes (or the process dies)."""
-    import fcntl
+def _sqlite_lock(path: Path, case: str) -> Iterator[None]:
+    """An exclusive transaction on the lock database ``path``, ended with the block (or by the
+    operating system when its process dies).
 
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+    Raises:
+        DecisionBusyError: Another process held it for ``DECISION_WAIT_S``.
+    """
+    connection = sqlite3.connect(path, timeout=DECISION_WAIT_S, isolation_level=None)
+    try:
+        try:
+            connection.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError:  # still locked when the busy timeout ran out
+            raise _busy(case) from None
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+    finally:
+        connection.close()
 
 
 def _is_postgres_failure(error: Exception) -> bool:
