@@ -225,9 +225,8 @@ class FlightMonitor:
     async def _poll_board(self, key: BoardKey, window: BoardWindow) -> list[FlightChange]:
         """Answer flights leaving one airport with one airline from one departure board."""
         async with self._slots:
-            claims = [
-                await self.store.claim(s.key, self.worker_id, self.lease) for s in window.states
-            ]
+            keys = [state.key for state in window.states]
+            claims = await self.store.claim_many(keys, self.worker_id, self.lease)
             claimed = [state for state in claims if state is not None]
             pays = self.boards.pays(window, len(claimed))
             board = await self.boards.fetch(key, window) if pays else None

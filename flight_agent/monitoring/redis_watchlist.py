@@ -193,6 +193,27 @@ class RedisWatchStore(WatchStore):
         self._log_claim(key, worker_id, now + lease)
         return WatchState.model_validate_json(stored)
 
+    async def claim_many(
+        self, keys: Sequence[str], worker_id: str, lease: timedelta
+    ) -> list[WatchState | None]:
+        """See ``WatchStore.claim_many``: the claim scripts in one pipeline."""
+        now = self._clock.now()
+        since, until = _score(now), _score(now + lease)
+
+        async def claim_all() -> list[Any]:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    await self._claim(keys=self._keys, args=[key, since, until], client=pipe)
+                return await pipe.execute()
+
+        answers = await self._guard.run(claim_all) if keys else []
+        claimed: list[WatchState | None] = []
+        for key, stored in zip(keys, answers, strict=True):
+            if stored is not None:
+                self._log_claim(key, worker_id, now + lease)
+            claimed.append(None if stored is None else WatchState.model_validate_json(stored))
+        return claimed
+
     async def save(self, state: WatchState, changes: Sequence[FlightChange] = ()) -> bool:
         """See ``WatchStore.save``."""
         due = "" if state.next_due is None else _score(state.next_due)

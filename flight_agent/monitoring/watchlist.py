@@ -133,6 +133,12 @@ class WatchStore(ABC):
             claimed or polled it already, it finished, or it is no longer watched).
         """
 
+    async def claim_many(
+        self, keys: Sequence[str], worker_id: str, lease: timedelta
+    ) -> list[WatchState | None]:
+        """``claim`` each of ``keys`` (one round trip in Redis); the answers in their order."""
+        return [await self.claim(key, worker_id, lease) for key in keys]
+
     @abstractmethod
     async def save(self, state: WatchState, changes: Sequence[FlightChange] = ()) -> bool:
         """Store a polled state and append its changes' events (``events_for``) to ``events``,

@@ -150,6 +150,18 @@ async def test_a_claim_hides_the_watch_until_saved_or_the_lease_ends(
     assert await store.claim("BA9:2026-11-28", "worker-b", LEASE) is None
 
 
+async def test_claim_many_claims_each_due_watch_once_and_answers_in_order(
+    store: WatchStore,
+) -> None:
+    """A board's flights are claimed together; one already claimed or unknown answers None."""
+    first, second = await store.add(watch(117)), await store.add(watch(118))
+    assert await store.claim(second.key, "worker-a", LEASE) == second
+    claimed = await store.claim_many([first.key, second.key, "BA9:2026-11-28"], "worker-b", LEASE)
+    assert claimed == [first, None, None]
+    assert await store.claim_many([first.key], "worker-c", LEASE) == [None]
+    assert await store.claim_many([], "worker-c", LEASE) == []
+
+
 async def test_save_stores_the_state_and_its_next_poll(store: WatchStore, clock: FakeClock) -> None:
     """A saved state is what get returns, and its next_due is the watch's due time."""
     added = await store.add(watch(117))
