@@ -10,7 +10,9 @@ what the traveller means where the parser reads it otherwise (each such fast pat
 "today", "tomorrow" and "yesterday" (and "tonight", "this morning" ...) may pass through as
 words: the tools read them in the origin's zone themselves. Vague phrases ("next week", "in
 the spring") and impossible dates ("2026-02-30") are reported, for a question; dates before
-``EARLIEST_YEAR`` too, for a refusal. Departure windows ("after 14:00") are read by
+``EARLIEST_YEAR`` too, for a refusal. Whether a weekday or a day of the month lies behind or
+ahead is read from the tense (``graphs.offline.tense``); 'the day after' counts from the day of
+the flight talked about. Departure windows ("after 14:00") are read by
 ``graphs.offline.windows``.
 """
 
@@ -20,6 +22,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from graphs.offline.tense import day_in_past, in_past
 
 Problem = Literal["vague", "invalid", "historic"]
 EARLIEST_YEAR = 2000
@@ -67,7 +71,11 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("same", re.compile(r"\bthat (?:same )?(?:day|morning|afternoon|evening|night)\b", re.I)),
     (
         "next",
-        re.compile(r"\bthe (?:next|following) (?:day|morning|afternoon|evening|night)\b", re.I),
+        re.compile(
+            r"\bthe (?:next|following) (?:day|morning|afternoon|evening|night)\b"
+            r"|\bthe day after\b(?=\s*(?:[?.!,;]|$|too\b|as well\b|instead\b))",
+            re.I,
+        ),
     ),
     ("week_on", re.compile(r"\b(?:this time|same time) next week\b", re.I)),
     (
@@ -83,7 +91,10 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "vague",
         re.compile(
-            r"\b(?:next|later this|this coming) (?:week|month)\b"
+            r"\b(?:next|last|later this|earlier this|this coming) (?:week|month)\b"
+            r"|\b(?:at )?the (?:end|start|beginning|middle) of (?:the|this|next|last)"
+            r" (?:week|month)\b"
+            r"|\bthe other (?:day|night|week)\b|\ba few (?:days|weeks) ago\b"
             r"|\b(?:in|during|this|next) (?:the )?(?:spring|summer|autumn|fall|winter)\b"
             r"|\b(?:this|next|the|over the|at the) weekend\b"
             r"|\bover (?:christmas|xmas|the holidays)\b",
@@ -125,19 +136,13 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("date", re.compile(rf"\b(?:the )?{_ORDINAL}(?: of)? {MONTH}{_YEAR}", re.I)),
     ("date", re.compile(rf"\b{MONTH} (?:the )?{_ORDINAL}\b{_YEAR}", re.I)),
     ("ordinal", re.compile(r"\bthe ([0-3]?[0-9])(?:st|nd|rd|th)\b", re.I)),
+    ("compact", re.compile(rf"\b[0-3]?[0-9]{MONTH}(?:[0-9]{{2}})?(?![a-z0-9])", re.I)),
     ("numeric", NUMERIC),
 )
 """Date phrases by kind, most specific first; a phrase inside an earlier one is skipped."""
 
 DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 """The relative words the tools read themselves, in the origin's zone."""
-_PAST_TENSE = re.compile(r"\b(?:was|were|did|had|went|got|left|landed|ago|last)\b", re.I)
-_AHEAD = re.compile(
-    r"\b(?:need|needs|want|wants|will|going to|gonna|flying|leaving|rebook|options?|find)\b|'ll\b",
-    re.I,
-)
-"""Words of a trip still to come: 'got cancelled, need Toronto to Vancouver on Friday'."""
-_CLAUSE = re.compile(r"[.?!;,\n]|\bbut\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +162,9 @@ class DateMention:
     problem: Problem | None = None
 
 
-def find_dates(text: str, now: dt.datetime, *, words: bool = True) -> list[DateMention]:
+def find_dates(
+    text: str, now: dt.datetime, *, words: bool = True, base: str | None = None
+) -> list[DateMention]:
     """Every date phrase in ``text``, in reading order.
 
     Args:
@@ -165,6 +172,8 @@ def find_dates(text: str, now: dt.datetime, *, words: bool = True) -> list[DateM
         now: The local time at the origin airport (naive or aware), the base of relative dates.
         words: Whether 'today', 'tomorrow' and 'yesterday' stay words (when the tool call names
             the origin or no zone is known); else they become dates counted from ``now``.
+        base: The day of the flight talked about in earlier turns ('today' or YYYY-MM-DD): what
+            'the day after' or 'that same day' counts from when the text names no day before.
     """
     spans: list[tuple[int, int, str]] = []
     for kind, pattern in PHRASES:
@@ -173,7 +182,7 @@ def find_dates(text: str, now: dt.datetime, *, words: bool = True) -> list[DateM
                 spans.append((match.start(), match.end(), kind))
     found: list[DateMention] = []
     for start, end, kind in sorted(spans):
-        previous = next((m.value for m in reversed(found) if m.value), None)
+        previous = next((m.value for m in reversed(found) if m.value), base)
         found.append(_resolve(kind, text[start:end], start, now, text, previous, words))
     return found
 
@@ -198,8 +207,8 @@ def _resolve(
     if kind == "vague":
         return DateMention(None, start, "vague")
     if kind in ("same", "next"):
-        # "that same morning", "the next day": the day of the date before, which the parser
-        # cannot know; with none before, the phrase counts from today.
+        # "that same morning", "the next day", "the day after": the day of the date before,
+        # which the parser cannot know; with none before, the phrase counts from today.
         base = _as_date(previous, today)
         return DateMention((base + dt.timedelta(days=kind == "next")).isoformat(), start)
     if kind == "week_on":
@@ -231,8 +240,10 @@ def _resolve(
     if kind == "numeric":
         return _numeric(NUMERIC.fullmatch(phrase), today, start)
     if kind == "ordinal":
-        # The parser reads "the 5th" alone as May: the next 5th on or after today.
-        return _next_day_of_month(int(re.sub(r"\D", "", phrase)), today, start)
+        # The parser reads "the 5th" alone as May: the next 5th on or after today, or, told in
+        # the past tense ('on the 8th was 3 hours late'), the nearer of that and the last one.
+        day_of_month = int(re.sub(r"\D", "", phrase))
+        return _day_of_month(day_of_month, today, start, day_in_past(text, start))
     if kind == "word":
         head = lowered.split()[0]
         head = ABBREVIATIONS.get(head, head)
@@ -244,6 +255,11 @@ def _resolve(
             return DateMention("yesterday" if words else _shift(today, -1), start)
         if lowered.endswith("night before last"):
             return DateMention(_shift(today, -2), start)
+    if kind == "compact":
+        # Ops write a day, month and year run together ('09DEC', '09DEC26'), which the parser
+        # cannot split.
+        kind, phrase = "date", re.sub(r"^([0-9]+)([a-z.]+)", r"\1 \2 ", phrase, flags=re.I).strip()
+        lowered = phrase.lower()
     if kind == "weekday":
         # 'Fri', 'on Sat', 'next weds': the weekday written out, which the parser reads surely.
         words_in = [SHORT_WEEKDAYS.get(word, word) for word in lowered.split() if word != "on"]
@@ -251,7 +267,7 @@ def _resolve(
     if kind == "weekday" and lowered in WEEKDAYS and WEEKDAYS[today.weekday()] == lowered:
         # A bare weekday that is today's means today; the parser counts a week ahead.
         return DateMention("today" if words else today.isoformat(), start)
-    past = kind in ("weekday", "date") and _in_past(text, start)
+    past = kind in ("weekday", "date") and in_past(text, start)
     phrase = re.sub(r"\ba couple of\b", "2", phrase, flags=re.I)  # the parser knows no couple
     parsed = _parse(phrase, now, "past" if past else "future")
     if parsed is None:
@@ -262,19 +278,6 @@ def _resolve(
         if other is not None and abs((other - today).days) < abs((parsed - today).days):
             parsed = other
     return _dated(parsed, start)
-
-
-def _in_past(text: str, start: int) -> bool:
-    """Whether a weekday or date at ``start`` lies behind: read in its own clause first
-    ('cancelled, need one on Friday' looks ahead), else in the whole message."""
-    clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
-    end = _CLAUSE.search(text, start)
-    clause = text[clause_start : end.start() if end else len(text)]
-    if _PAST_TENSE.search(clause):
-        return True
-    if _AHEAD.search(clause):
-        return False
-    return _PAST_TENSE.search(text) is not None
 
 
 def _span(phrase: str, today: dt.date) -> dt.date:
@@ -356,14 +359,19 @@ def _numeric(match: re.Match[str] | None, today: dt.date, start: int) -> DateMen
     return _dated(min(readings, key=lambda day: abs((day - today).days)), start)
 
 
-def _next_day_of_month(day_of_month: int, today: dt.date, start: int) -> DateMention:
-    year, month = today.year, today.month
-    for _ in range(3):
+def _day_of_month(day_of_month: int, today: dt.date, start: int, past: bool) -> DateMention:
+    """That day of the month: the next on or after today, or when ``past`` the nearer of it
+    and the last one before today."""
+    days = []
+    for offset in range(-3, 3):
+        year, month = divmod(today.year * 12 + today.month - 1 + offset, 12)
         try:
-            day = dt.date(year, month, day_of_month)
+            days.append(dt.date(year, month + 1, day_of_month))
         except ValueError:
-            day = None
-        if day is not None and day >= today:
-            return DateMention(day.isoformat(), start)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return DateMention(None, start, "invalid")
+            continue
+    ahead = [day for day in days if day >= today]
+    behind = [day for day in days if day < today] if past else []
+    if not ahead and not behind:
+        return DateMention(None, start, "invalid")
+    nearest = min([*ahead[:1], *behind[-1:]], key=lambda day: abs((day - today).days))
+    return DateMention(nearest.isoformat(), start)

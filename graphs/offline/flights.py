@@ -26,10 +26,24 @@ _DESIGNATOR = re.compile(
 _DURATION = re.compile(r"[0-9]h[0-5][0-9]$")
 """'1h10' is a layover's length, not flight 10 of airline '1H'."""
 NOT_FLIGHTS = frozenset(
-    {"EU261", "UK261", "EC261", "A318", "A319", "A320", "A321", "A330", "A340", "A350", "A380"}
+    {
+        "EU261",
+        "UK261",
+        "EC261",
+        "FR24",
+        "A318",
+        "A319",
+        "A320",
+        "A321",
+        "A330",
+        "A340",
+        "A350",
+        "A380",
+    }
     | {"B737", "B747", "B757", "B767", "B777", "B787"}
 )
-"""Tokens shaped like designators that name a regulation or an aircraft."""
+"""Tokens shaped like designators that name a regulation, a flight tracker (FR24, as
+Flightradar24 is known) or an aircraft."""
 _FLIGHT_WORD = re.compile(r"\bflight(?: number)?(?: is)?:?\s*$", re.I)
 _BOOKING_WORD = re.compile(
     r"\b(?:booking|reservation|confirmation|pnr|record locator)(?: (?:ref(?:erence)?|number|code"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from flight_agent.airports import find_airport
 from graphs.offline.airline_names import is_airline_name
+from graphs.offline.arrival import final_arrival
 from graphs.offline.dates import COUNTS, DateMention, Problem, find_dates, next_day
 from graphs.offline.flights import find_flights
 from graphs.offline.keywords import Cause, Intent, cause_of, intent_of, provider_of
@@ -34,13 +35,6 @@ _REFUNDED = re.compile(
     re.I,
 )
 """The ticket already refunded, a fact ('they refunded my ticket'), not a question about it."""
-_FINALLY = re.compile(
-    r"\b(?:(?:only|finally|eventually) )?(?:got (?:to|in|into|there|home)|arrived|reached"
-    r"|made it (?:to|home)|landed)\b",
-    re.I,
-)
-"""Words before the day and time a disrupted trip finally reached its destination."""
-_CLOCK = re.compile(r"\b(?P<h>[01]?[0-9]|2[0-3])[:.h](?P<m>[0-5][0-9])\b(?!\s*(?:[ap]\.?m))")
 _CORRECTION = re.compile(
     r"\bno,? sorry\b|\bsorry,? (?:i mean|make that|no)\b|\bi mean(?:t)?\b|\bcorrection\b"
     r"|\bscratch that\b|\bmake that\b|\b(?:oops|whoops|wait),? (?:no|i mean|it'?s)\b"
@@ -48,6 +42,13 @@ _CORRECTION = re.compile(
     re.I,
 )
 """Words taking back a flight just named: the flights after them are the ones meant."""
+_FLIGHT_NUMBER = re.compile(r"[0-9]{1,4}[A-Za-z]?\b")
+_BY_TIME = re.compile(
+    r"\bthe [0-9]{1,2}(?:[:.h]?[0-9]{2})? ?(?:[ap]\.?m\.?)? (?:one|flight|departure|service"
+    r"|from|to|out of)\b",
+    re.I,
+)
+"""One flight picked out by its departure time ('the 8am one', 'the 7:30 from Heathrow')."""
 _BECAUSE = re.compile(r"\b(?:because|due to|caused by|owing to)\b")
 _SEQUENCE = re.compile(r"\b(?:then|connect\w*|onward|into|to|on|at|via)\b|[0-9]{4}-|>|\u2192", re.I)
 """Words between flights that make them legs flown one after another, not a list."""
@@ -60,6 +61,8 @@ _RETURN_WORDS = re.compile(
     r"\b(?:return(?:ing)?|(?<!push )(?<!pushed )(?<!pushing )(?<!held )(?<!set )back|home)\b", re.I
 )
 """Words of a return flight; a flight 'pushed back' or 'held back' is only late."""
+_BACK_AFTER = re.compile(r"\s*(?:back|home|return(?:ing)?)\b", re.I)
+"""A return flight named before the word: 'VS3 out on the 12th and VS4 back on the 19th'."""
 _RETURN_FLIGHT = re.compile(
     r"\breturn(?:ing)? flight\b|\bthe return\b|\bflight (?:back|home)\b|\bway back\b"
     r"|\b(?:coming|flying|going) (?:back|home)\b",
@@ -118,7 +121,9 @@ class Request:
     final_arrival: str | None = None
 
 
-def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> Request:
+def read_request(
+    text: str, now: dt.datetime, zone: dt.tzinfo | None = None, base: str | None = None
+) -> Request:
     """Read one user message.
 
     Args:
@@ -126,6 +131,7 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
         now: The model's clock, an aware datetime.
         zone: The zone of the flight talked about, when earlier turns know its origin; the
             question's own origin, when it names one, comes first; else dates are read in UTC.
+        base: The day of the flight talked about, which 'the day after' counts from.
     """
     clean, injected = strip_instructions(text)
     lowered = clean.lower()
@@ -133,15 +139,18 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
     places = [
         # 'a refund from Delta': the airline, not Delta, Utah, whatever airport it names
         replace(p, code=None) if p.by_city and is_airline_name(p.name) else p
-        for p in find_places(clean)
+        for p in find_places(clean, [_flight_end(clean, start) for _, start in named])
         if p.start not in {start for _, start in named}  # 'connect to Iberia 2714': a flight
     ]
     origin_place = next((p for p in places if p.role == "from"), None)
     origin_zone = _zone(origin_place.code) if origin_place and origin_place.code else None
     local_now = now.astimezone(origin_zone or zone or dt.UTC)
-    dates = find_dates(clean, local_now, words=origin_zone is not None or zone is None)
+    dates = find_dates(clean, local_now, words=origin_zone is not None or zone is None, base=base)
     told = next((d for d in dates if is_notice_date(clean, d)), None)
     dates = [d for d in dates if d is not told]
+    arrived = final_arrival(clean, dates, local_now.date())
+    # The day the trip finally arrived is no flight's day.
+    dates = [d for d in dates if arrived is None or d is not arrived.day]
     flights = in_travel_order(
         _assign(named, dates, places, clean, local_now.date()),
         [start for _, start in named],
@@ -149,9 +158,15 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
     )
     flights = _per_sector(flights, places, clean)
     intent = intent_of(clean, len(flights))
-    if intent in (Intent.STATUS, Intent.DISRUPTION) and not flights and _is_route(places):
+    if (
+        intent in (Intent.STATUS, Intent.DISRUPTION)
+        and not flights
+        and _is_route(places)
+        and not _BY_TIME.search(clean)
+    ):
         # A status needs a flight: 'Lima to Cusco, departures after 3pm?' asks what flies, and
-        # 'stuck in Doha, need to get to London' how to get there.
+        # 'stuck in Doha, need to get to London' how to get there; but 'is the 8am one from
+        # Paris to London running?' asks after one flight, whose number is needed.
         intent = Intent.ALTERNATIVES
     off_topic = None
     if not _BECAUSE.search(lowered):  # "cancelled because of the weather" is on topic
@@ -181,13 +196,28 @@ def read_request(text: str, now: dt.datetime, zone: dt.tzinfo | None = None) -> 
         off_topic=off_topic,
         wants_return=bool(_RETURN_FLIGHT.search(clean)),
         ignored_instructions=injected,
-        date_problem=next((d.problem for d in dates if d.problem), None),
+        date_problem=_date_problem(dates),
         unclear_places=tuple(p for p in places if p.code is None),
         metro=next((p for p in places if p.code and len(p.choices) > 1 and not p.by_city), None),
         flight_range=len(flights) >= 2 and _RANGE.search(clean) is not None,
         refunded=_REFUNDED.search(clean) is not None,
-        final_arrival=_final_arrival(clean, dates, local_now.date()),
+        final_arrival=arrived.value if arrived else None,
     )
+
+
+def _date_problem(dates: list[DateMention]) -> Problem | None:
+    """Why a date in the message cannot be used; a vague span beside a day given exactly ('my
+    flight last week, LH 400 on 1 December') is only background."""
+    problems = [d.problem for d in dates if d.problem]
+    if any(d.value for d in dates):
+        problems = [problem for problem in problems if problem != "vague"]
+    return problems[0] if problems else None
+
+
+def _flight_end(text: str, start: int) -> int:
+    """Where the flight named at ``start`` ends: after its number ('delta 1', 'LX 40')."""
+    number = _FLIGHT_NUMBER.search(text, start)
+    return number.end() if number else start
 
 
 def _is_route(places: list[Place]) -> bool:
@@ -195,27 +225,6 @@ def _is_route(places: list[Place]) -> bool:
     ends = {p.code for p in places if p.role in ("to", "into")}
     starts = {p.code for p in places if p.role in ("from", "at")}
     return bool(ends and starts and ends != starts)
-
-
-def _final_arrival(text: str, dates: list[DateMention], today: dt.date) -> str | None:
-    """When the traveller finally got there ('only got to Kinshasa on 2 December at 15:10'),
-    as 'YYYY-MM-DD HH:MM'; None unless both the day and the clock time are written."""
-    for verb in _FINALLY.finditer(text):
-        day = next((d for d in dates if d.value and verb.end() <= d.start <= verb.end() + 40), None)
-        if day is None or day.value is None:
-            continue
-        clock = _CLOCK.search(text, verb.end(), min(len(text), day.start + 40))
-        date = _day_value(day.value, today)
-        if clock is not None and date is not None:
-            return f"{date} {int(clock['h']):02d}:{clock['m']}"
-    return None
-
-
-def _day_value(value: str, today: dt.date) -> str | None:
-    offsets = {"today": 0, "yesterday": -1, "tomorrow": 1}
-    if value in offsets:
-        return (today + dt.timedelta(days=offsets[value])).isoformat()
-    return value if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else None
 
 
 def _corrected(named: list[tuple[str, int]], text: str) -> list[tuple[str, int]]:
@@ -274,7 +283,8 @@ def _assign(
     of its own takes the one before it (a date ahead of the first flight starts the chain).
     A lone flight takes the message's origin wherever it is written, a list of flights the one
     origin written for them all; a date after 'landing' is the arrival's, not the flight's.
-    A flight named after 'return', 'back' or 'home' in its sentence is marked as the return.
+    A flight named after 'return', 'back' or 'home' in its sentence, or right before 'back' or
+    'home' ('VS4 back on the 19th'), is marked as the return.
     The leg after one that lands on a later day ('landing the next morning', a red-eye) takes
     that day.
     """
@@ -310,7 +320,10 @@ def _assign(
         elif origin is None and len(flights) == 1 and origins:
             origin = origins[0].code
         sentence_start = max(text.rfind(mark, 0, start) for mark in ".?!\n") + 1
-        is_return = bool(_RETURN_WORDS.search(text, sentence_start, start + 1))
+        is_return = bool(
+            _RETURN_WORDS.search(text, sentence_start, start + 1)
+            or _BACK_AFTER.match(text, _flight_end(text, start))
+        )
         arrival = next(
             (d.value for d in valued if start < d.start < end and _arrival(text, d.start)), None
         )

@@ -2,8 +2,10 @@
 flights, a provider, the cause of a disruption.
 
 ``intent_of`` matches ``INTENT_PATTERNS``, strongest first; with two flights, words asking
-whether one connects to the other make it a connection. ``cause_of`` and ``provider_of`` read
-the cause the airline gave and the one data provider asked about.
+whether one connects to the other make it a connection; with none, words asking whether a
+connection will be made ask for one; with one at most, a late inbound aircraft asks what is
+going on. ``cause_of`` and ``provider_of`` read the cause the airline gave and the one data
+provider asked about.
 """
 
 from __future__ import annotations
@@ -29,12 +31,16 @@ class Intent(StrEnum):
 INTENT_PATTERNS = {
     Intent.RIGHTS: r"\bowed?\b|\bcompensat|\b(?:eu|uk|ec) ?261\b|\brefund|\bentitle|\brights\b"
     r"|\b(?:can|could|should) (?:i|we) claim\b|\bwhat (?:can|could) (?:i|we) claim\b"
-    r"|\bclaim (?:for|compensation)\b|\bappr\b|\bdot rules?\b|\bmoney back\b"
-    r"|\b(?:pay|paying|cover) (?:for )?(?:my |the |a )?(?:hotel|meals?|food|taxi)\b"
+    r"|(?<!baggage )(?<!luggage )(?<!bag )\bclaim\b|\bappr\b|\bdot rules?\b|\bmoney back\b"
+    r"|\b(?:pay|paying|cover) (?:for )?(?:my |the |a |our )?(?:hotel|meals?|food|taxi|lunch"
+    r"|dinner|breakfast|drinks|accommodation)\b|\bvouchers?\b"
     r"|\b(?:am i|are we) due\b"
     r"|\bwhat am i due\b|\bget anything\b|\bblamed\b|\bwhat (?:do|can|should) (?:i|we) get\b"
     r"|\bdenied boarding\b|\bbumped\b"
-    r"|\b(?:what does|under|per|according to) (?:the )?(?:us )?dot\b",
+    r"|\b(?:what does|under|per|according to) (?:the )?(?:us )?dot\b"
+    r"|\bhow much\b(?: \w+)? (?:each|apiece|per (?:person|head|passenger|pax))\b"
+    r"|\bhow much (?:do|can|could|will|would|should) (?:i|we|they|he|she|you) (?:\w+ )?"
+    r"(?:get|claim|receive|be paid)\b",
     Intent.ALTERNATIVES: r"\balternative|\bother flights?\b|\banother flight\b|\brebook"
     r"|\bre-?rout|\bnext flights?\b(?!:? (?:is )?[a-z0-9]{2,3} ?[0-9])|\bearlier flights?\b"
     r"|\blater flights?\b"
@@ -47,8 +53,10 @@ INTENT_PATTERNS = {
     r"|\bnext (?:ones|departures?)\b|\bwhat(?:'s| is) (?:flying|running)\b"
     r"|\b(?:any|another|other) (?:other )?way\b|\banything (?:earlier|later|before|after)\b"
     r"|\b(?:need|want|find) (?:me )?(?:a )?seat\b|\balt(?:ernate)? flts\b"
-    r"|\b(?:different|new|replacement|backup|back-up) (?:flights?|connections?|routings?)\b"
-    r"|\bmissed (?:my|our|the|his|her|their) (?:connection|connecting flight|onward flight)\b",
+    r"|\b(?:different|new|replacement|backup|back-up|fall-?back) (?:flights?|connections?"
+    r"|routings?)\b"
+    r"|\bmissed (?:my|our|the|his|her|their) (?:connection|connecting flight|onward flight)\b"
+    r"|\bwhat (?:can|should|do) (?:i|we) do (?:if|now|instead|next)\b",
     Intent.CONNECTION: r"\bconnect|\blayover\b|\btransfer\b|\bmake it to my next\b"
     r"|\bmisconnect|\bmis-?conx\b|\bconx\b|\bconn?ex\b|\bconn?ecti|\bat risk of missing\b"
     r"|\benough time\b"
@@ -57,14 +65,18 @@ INTENT_PATTERNS = {
     Intent.HEALTH: r"\bproviders?\b|\bdata sources?\b|\bfeeds?\b|\bapis?\b|\bhealth(?:y)?\b"
     r"|\bflight ?aware\b|\baero ?api\b|\baero ?data ?box\b|\baviation ?stack\b"
     r"|\b(?:simulated|live|real|mock|fake) data\b|\b(?:your|the|data|flight) sources?\b"
-    r"|\bdata\b[^.?!]{0,25}\b(?:old|stale|outdated|lagging|behind)\b",
-    Intent.DISRUPTION: r"\bwhy\b|\bwhat(?:'?s| is) (?:happening|going on|wrong|up)\b|\bdisrupt"
+    r"|\bdata\b[^.?!]{0,25}\b(?:old|stale|outdated|lagging|behind|live|real|simulated)\b"
+    r"|\bcircuit[- ]?breakers?\b|\bfail(?:ed|ing)?[- ]?over\b"
+    r"|\b(?:fall-?back|backup) (?:data|source|provider|feed|mode|api)s?\b"
+    r"|\b(?:running|using) (?:on )?(?:a |the )?backup\b(?! flight)",
+    Intent.DISRUPTION: r"\bwhy\b|\bwhat(?:'?s| is) (?:happening|going on|wrong)\b|\bdisrupt"
     r"|\bwhat (?:should|can) i expect\b|\b(?:inbound|incoming) (?:aircraft|plane)\b|\bassess"
     r"|\bwrong with\b|\bdelaying\b|\b(?:problems?|issues?|trouble) with\b|\binbound tail\b"
     r"|\bhow bad\b|\bexplain\b|\bhold[- ]?up\b|\bwhat(?:'s| has) changed\b|\bground stop\b"
     r"|\bhow serious\b|\bworr(?:y|ied)\b|\baog\b|\bimpact\b|\breasons?\b"
     r"|\bthe cause\b|\bthe inbound\b|\boff-?block\b|\bwhat happened\b|\bpicture\b"
-    r"|\bdiver(?:t|sion)|\birr?ops (?:summary|report|brief|assessment|picture)\b|\bstuck\b"
+    r"|\bdiver(?:t|sion)|\birr?ops (?:summary|report|brief|assessment|picture|on|for|with)\b"
+    r"|\bstuck\b"
     r"|\bcaus(?:e|ing)\b|\bwhat'?s? goin(?:g|')? on\b|\bground delay"
     r"|\bbehind (?:the|this|that|my|all) (?:delay|cancell?ation|hold-?up|problem)"
     r"|\bhead (?:to|for) the airport\b|\bexpect (?:any )?(?:trouble|problems|delays)\b"
@@ -74,12 +86,25 @@ INTENT_PATTERNS = {
     r"|\bgo(?:ing|ne) wrong\b"
     r"|\b(?:is|was) (?:the|this|that|my) (?:delay|cancell?ation)\b[^.?!]{0,30}"
     r"\b(?:because|due to)\b"
-    r"|\b(?:be|get|getting) (?:cancell?ed|scrapped)\b|\bworth (?:going|leaving)\b",
+    r"|\b(?:be|get|gets|getting) (?:cancell?ed|scrapped)\b|\bworth (?:going|leaving)\b"
+    r"|\b(?:risk|chances?|likel(?:y|ihood)|odds|probabl[ey]|probability)\b[^.?!]{0,40}"
+    r"\b(?:cancel|delay|divert|late\b)"
+    r"|\b(?:cancel\w*|delay|diversion|weather|storm|snow|fog|strike) (?:risk|chances?|likelihood"
+    r"|odds)\b"
+    r"|\bserious\b|\bbe a (?:\w+ )?problem\b"
+    r"|\bsitting (?:at|on) the (?:gate|tarmac|runway|apron|stand)\b|\bstill on the tarmac\b"
+    r"|\bbig deal\b|\brealistic(?:ally)?\b|\b(?:delay\w*|late|held|stuck)\b[^.?!]{0,40}"
+    r"\bhow long\b|\bhow long\b[^.?!]{0,30}\b(?:will|would|might|could|going to|gonna)\b"
+    r"[^.?!]{0,30}\b(?:delay|late|last|stuck|held|wait)"
+    r"|\bwhat(?:'?s| is) up\b(?! with)"
+    r"|\bwhat(?:'?s| is) up\b(?=.*\b(?:late|delay|cancel|stuck|divert))"
+    r"|\b(?:late|delay|cancel|stuck|divert)\w*\b.*\bwhat(?:'?s| is) up\b",
     Intent.STATUS: r"\bstatus\b|\bon time\b|\bdelay|\blate\b|\bgate\b|\bterminal\b|\bland"
     r"|\bdepart|\barriv|\bleav|\bleft\b|\btake off\b|\btaken off\b|\bcancel|\bscrapped\b"
     r"|\bwhen\b|\bwhere is\b|\bcheck\b(?![- ]in\b)|\bhow(?:'s| is)\b|\bany news\b|\bpushed back\b"
     r"|\bairborne\b|\bboarding\b|\blooking\b|\bstill on\b|\bon schedule\b"
-    r"|\bdly\b|\bdlyd\b|\bet[ad]s?\b|\bsts\b",
+    r"|\bdly\b|\bdlyd\b|\bet[ad]s?\b|\bsts\b"
+    r"|\brunning\b(?! (?:out|low|short))|\boperating\b|\bgo(?:es|ing)? ahead\b",
 }
 """Keywords per intent, strongest first: the first that matches wins."""
 
@@ -88,12 +113,28 @@ CONNECTION_HINT = re.compile(
     r"\bonward\b|\bmake it\b|\btight\b|\bslack\b|\bmct\b|\bminimum connect"
     r"|\bin\b.*\bout\b|\b(?:that|it) work\b|\bbreak it\b|\ba shot at\b|\bstill make\b"
     r"|\bdoable\b|\bmiss(?:ing)?\b|\bfine\b|\bgo(?:ing|nna)? (?:to )?work\b|\benough\b"
-    r"|\b(?:can|could|will|would) (?:i|we|they|pax) (?:still )?make\b",
+    r"|\b(?:can|could|will|would) (?:i|we|they|pax) (?:still )?make\b"
+    r"|\bcatch (?:my |the )?(?:onward |connecting |next )?(?:connection|flight|it"
+    r"|[a-z0-9]{2} ?[0-9])",
     re.I,
 )
 """With two flights, words that ask whether one connects to the other."""
 SEQUENCE_HINT = re.compile(r"\bthen\b|\bafter\b|\bfollowed by\b", re.I)
 """With two flights and nothing else asked ('BA 1 then AA 100, 50 mins?'), legs to connect."""
+MAKING_IT = re.compile(
+    r"\b(?:still )?make (?:it|the connection|my connection)\b"
+    r"|\b(?:first|second) leg\b|\b(?:onward|connecting) (?:leg|flight)\b",
+    re.I,
+)
+"""With no flight named, words asking whether a connection will be made ('can I still make it
+if the first leg is late?'): a connection, for which both flights are needed."""
+LATE_INBOUND = re.compile(
+    r"\b(?:late|delayed|incoming) inbound\b|\binbound\b[^.?!]{0,20}\b(?:late|delayed|held)\b",
+    re.I,
+)
+"""With one flight, its inbound aircraft running late ('will the late inbound make KL 1000
+leave late?', 'is our inbound late?'): what that does to the flight, an assessment. With two
+flights, an inbound is the leg flown in on, for a connection."""
 LAYOVER = re.compile(
     r"\b[0-9]{1,2} ?h(?:rs?|ours?)?(?: ?[0-9]{2}(?: ?m(?:ins?)?)?)?\b"
     r"|\b[0-9]{2,3} ?min(?:ute)?s?\b",
@@ -110,6 +151,11 @@ PROVIDERS = {
 }
 CAUSES: tuple[tuple[Cause, str], ...] = (
     (
+        "extraordinary",
+        r"\b(?:airports?|handling|handlers|security|atc|air traffic|controllers?"
+        r"|border|customs|immigration|general|national)\b[^.?!]{0,20}\bstrikes?\b",
+    ),
+    (
         "carrier",
         r"\b(?:crew|staff|pilots?|airline)'?s? strikes?\b|\bown (?:crew|staff|pilots)"
         r"|\bstrike by (?:the )?(?:[a-z]+ )?(?:crew|staff|pilots)"
@@ -118,7 +164,8 @@ CAUSES: tuple[tuple[Cause, str], ...] = (
     ("carrier_safety", r"\bsafety\b"),
     (
         "extraordinary",
-        r"\bweather\b|\bstorm|\bsnow|\bfog\b|\bice\b|\bhurricane|\btyphoon"
+        r"\bweather\b|storm|\bsnow|\bfog\b|\bice\b|\bhurricane|\btyphoon|\bthunder|\blightning\b"
+        r"|\bgales?\b|\b(?:high|strong) winds?\b|\bwx\b|\bflood"
         r"|\bstrikes?\b|\bair traffic control\b|\batc\b|\bvolcan|\bsecurity\b|\bbird strike"
         r"|\bhit a bird\b|\bbirds?\b",
     ),
@@ -130,7 +177,8 @@ CAUSES: tuple[tuple[Cause, str], ...] = (
         r"|didn'?t (?:show|turn up)|out of hours|timed out)",
     ),
 )
-"""Cause words, first match wins: the airline's own staff on strike is not extraordinary."""
+"""Cause words, first match wins: a strike by the airport's, the ground handlers' or air
+traffic control's staff is extraordinary, the airline's own staff on strike is not."""
 
 
 def intent_of(text: str, flight_count: int) -> Intent | None:
@@ -145,6 +193,10 @@ def intent_of(text: str, flight_count: int) -> Intent | None:
         or (intent is Intent.STATUS and SEQUENCE_HINT.search(text) and LAYOVER.search(text))
     ):
         return Intent.CONNECTION
+    if flight_count == 0 and intent in (None, Intent.STATUS) and MAKING_IT.search(text):
+        return Intent.CONNECTION
+    if flight_count < 2 and intent in (None, Intent.STATUS) and LATE_INBOUND.search(text):
+        return Intent.DISRUPTION
     return intent
 
 

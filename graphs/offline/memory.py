@@ -174,6 +174,14 @@ def _routes(message: ToolMessage) -> dict[str, Route]:
     }
 
 
+def day_of(memory: Memory) -> str | None:
+    """The day the last lookup was about: the last search's after a search, else the day of the
+    flight last talked about; what 'the day after' counts from."""
+    if memory.intent is Intent.ALTERNATIVES and memory.search.get("date"):
+        return str(memory.search["date"])
+    return memory.flights[0].date if memory.flights else None
+
+
 def zone_of(memory: Memory) -> dt.tzinfo | None:
     """The zone of the origin of the flight last talked about, when a tool result gave it."""
     route = memory.routes.get(memory.flights[0].flight_number) if memory.flights else None

@@ -40,7 +40,7 @@ from pydantic import ConfigDict, SkipValidation
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from graphs.offline.answers import answer, explain_briefing, is_briefing
 from graphs.offline.intents import read_request
-from graphs.offline.memory import remember, zone_of
+from graphs.offline.memory import day_of, remember, zone_of
 from graphs.offline.planner import CAPABILITIES, plan
 
 FOOTER = "\n\n(offline assistant)"
@@ -94,7 +94,7 @@ class OfflineChatModel(BaseChatModel):
         now = self.clock.now()
         memory = remember(messages[:-1], now)
         move = plan(
-            read_request(last.text, now, zone_of(memory)),
+            read_request(last.text, now, zone_of(memory), day_of(memory)),
             memory,
             frozenset(self.tool_names or ()),
         )

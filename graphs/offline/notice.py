@@ -2,8 +2,8 @@
 
 Notice decides compensation under EU261/UK261 (14 days or more: none). Travellers give it as a
 span ('two weeks notice', '3 days before'), as when they were told ('emailed me 10 days ago',
-'got an email on Monday') counted to the flight's day, or as a moment ('told at the gate': 0
-days, 'the evening before': 1 day).
+'got an email on Monday') counted to the flight's day, or as a moment ('told at the gate',
+'cancelled at the gate', 'cxl same day': 0 days; 'the evening before': 1 day).
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from graphs.offline.dates import COUNTS, DAY_WORDS, DateMention
 _NUMBER = rf"[0-9]{{1,3}}|{'|'.join(COUNTS)}"
 _SPAN = re.compile(
     rf"\b(?P<count>{_NUMBER}) (?P<unit>days?|weeks?)'?\s+(?:notice|before|in advance|ahead"
-    r"|earlier|prior)",
+    r"|earlier|prior)"
+    rf"|\bnotice:?\s*(?P<ops_count>[0-9]{{1,3}}) ?(?P<ops_unit>d|days?|w|wks?|weeks?)\b",
     re.I,
 )
+"""A span of notice: 'two weeks notice', '3 days before', or as ops write it, 'notice 3d'."""
+_CANCELLED = r"\b(?:cancell?ed|cxl|cxld|canx|cnx)\b"
 TOLD = r"\b(?:told|emailed|notified|informed|warned|email|message|letter|text|notice)\b"
 _AGO = re.compile(rf"{TOLD}[^.?!]{{0,20}}?\b(?P<count>{_NUMBER}) (?P<unit>days?|weeks?) ago", re.I)
 _TOLD_BEFORE = re.compile(rf"{TOLD}[^.?!]{{0,12}}$", re.I)
@@ -26,8 +29,10 @@ _TOLD_BEFORE = re.compile(rf"{TOLD}[^.?!]{{0,12}}$", re.I)
 _SAME_DAY = re.compile(
     rf"{TOLD}[^.?!]{{0,25}}\b(?:at the (?:gate|airport|desk|counter)|at check-?in|on the day"
     r"|the same day|when we (?:got|arrived))|\b(?:no|zero) notice\b"
-    r"|\bcancell?ed\b[^.?!]{0,40}\b(?:already|were|was) (?:at|in) the (?:airport|gate|terminal"
-    r"|lounge)\b|\bcancell?ed\b[^.?!]{0,40}\b(?:already )?(?:checked in|boarded)\b",
+    rf"|{_CANCELLED}[^.?!]{{0,40}}\b(?:already|were|was) (?:at|in) the (?:airport|gate|terminal"
+    rf"|lounge)\b|{_CANCELLED}[^.?!]{{0,40}}\b(?:already )?(?:checked in|boarded)\b"
+    rf"|{_CANCELLED},? (?:at the (?:gate|airport|desk|counter)|at check-?in|on the day"
+    r"|(?:the )?same day)\b",
     re.I,
 )
 _DAY_BEFORE = re.compile(
@@ -55,7 +60,7 @@ def notice_days(
     """
     flight = _day(flight_day, today)
     if (span := _SPAN.search(text)) is not None:
-        return _days(span["count"], span["unit"])
+        return _days(span["count"] or span["ops_count"], span["unit"] or span["ops_unit"])
     if (ago := _AGO.search(text)) is not None:
         heard = today - dt.timedelta(days=_days(ago["count"], ago["unit"]))
         return max((flight - heard).days, 0) if flight else (today - heard).days
@@ -71,7 +76,7 @@ def notice_days(
 
 def _days(count: str, unit: str) -> int:
     number = int(count) if count.isdigit() else COUNTS[count.lower()]
-    return number * (7 if unit.lower().startswith("week") else 1)
+    return number * (7 if unit.lower().startswith("w") else 1)
 
 
 def _day(value: str | None, today: dt.date) -> dt.date | None:

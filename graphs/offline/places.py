@@ -25,7 +25,7 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -145,8 +145,6 @@ CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
 )
 """Words before a place saying what it is to the trip, checked in this order."""
 _BETWEEN_GAP = re.compile(r"^\s*and\s*$")
-_AFTER_FLIGHT = re.compile(r"\b[A-Z0-9]{2}[A-Z]? ?[0-9]{1,4}[A-Z]?\s+$")
-"""A designator right before an airport code: the station that flight leaves from."""
 _ROUTE_GAP = re.compile(r"^\s*(?:to|-|\u2013|\u2014|->|\u2192|>|/)\s*$")
 
 
@@ -322,8 +320,13 @@ def _mentions(text: str) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
             position += 1
 
 
-def find_places(text: str) -> list[Place]:
-    """Airports named in ``text`` with a word or a route saying what they are to the trip."""
+def find_places(text: str, flight_ends: Collection[int] = ()) -> list[Place]:
+    """Airports named in ``text`` with a word or a route saying what they are to the trip.
+
+    ``flight_ends`` are where the flights named in ``text`` end: an airport code right after
+    one is the station that flight leaves from ('LX 40 ZRH', 'status delta 1 jfk'), as ops
+    and terse messages write it.
+    """
     names = list(_mentions(text))
     mentions = {
         start: (start, end, name, codes)
@@ -331,14 +334,20 @@ def find_places(text: str) -> list[Place]:
         # 'los angeles': a city's name, not Lagos' code in lower case
         if name.isupper() or not any(s <= start < e and e > end for s, e, _, _ in names)
     }
+    codes_at = set(mentions)
     for item in names:
         if not any(s <= item[0] < e for s, e, _, _ in mentions.values()):
             mentions.setdefault(item[0], item)
     found = sorted(mentions.values())
     merged: list[tuple[int, int, str, tuple[str, ...]]] = []
     for item in found:
-        if merged and re.fullmatch(r"\s*", text[merged[-1][1] : item[0]]):
-            # 'London Heathrow', 'Paris CDG', 'Tokyo Narita': the airport names the city's
+        if (
+            merged
+            and re.fullmatch(r"\s*", text[merged[-1][1] : item[0]])
+            and not {merged[-1][0], item[0]} <= codes_at
+        ):
+            # 'London Heathrow', 'Paris CDG', 'Tokyo Narita': the airport names the city's;
+            # two codes side by side ('LHR JFK') are two airports
             start, _, name, _ = merged.pop()
             item = (start, item[1], f"{name} {item[2]}", item[3])
         merged.append(item)
@@ -354,8 +363,10 @@ def find_places(text: str) -> list[Place]:
                 role = "to"
             elif before and _BETWEEN_GAP.match(text[before[1] : start]) and _between(text, before):
                 role = "to"  # 'between Singapore and Hong Kong'
-            elif name.isupper() and _AFTER_FLIGHT.search(text, 0, start):
-                role = "from"  # 'LX 40 ZRH': ops write a flight with the station it leaves
+            elif start in codes_at and any(
+                end <= start and not text[end:start].strip() for end in flight_ends
+            ):
+                role = "from"
         if role == "near":
             continue
         code = None if is_ambiguous(codes) else codes[0]

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flight_agent.airports import find_airport
-from graphs.offline.airline_names import airlines_named
 from graphs.offline.answers import answer
 from graphs.offline.clarified import completed
+from graphs.offline.follow_ups import AGAIN, named_again, reported_cause
 from graphs.offline.intents import FlightMention, Request
 from graphs.offline.keywords import Intent
 from graphs.offline.memory import Memory, asked_flights
@@ -89,12 +89,6 @@ SAME_AGAIN = re.compile(
     re.I,
 )
 """A follow-up asking what was asked before about another flight: the earlier intent."""
-ORDINAL = re.compile(
-    r"\bthe (?P<which>first|1st|second|2nd|third|3rd|last|latter|former) (?:one|flight|leg)?",
-    re.I,
-)
-"""A flight of the earlier turn named by its place in the list ('the second one')."""
-_ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
 ONWARD = re.compile(
     r"\bafter (?:that|it|this)\b|\bonward\b|\bconnecting\b"
     r"|\b(?:i|we)(?:'ll| will| can| could)? (?:still )?make (?:it|the connection|that)\b",
@@ -129,6 +123,15 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
         # 'How many bags can I check on Ryanair?', 'do I need a visa for a layover in
         # Frankfurt?': no flight, and the topic is not one of mine.
         return Plan(reply=f"Sorry, I can't help with {request.off_topic}. {CAPABILITIES}")
+    if (
+        request.ignored_instructions
+        and request.intent in NEEDS_FLIGHTS
+        and not request.flights
+        and not memory.flights
+    ):
+        # "<script>...</script> is my flight number, check it": once the instructions and the
+        # code are cut out, no flight is left to ask about, only the attempt.
+        return Plan(reply=IGNORED + CAPABILITIES)
     flights = request.flights if request.intent is Intent.STATUS else asked_flights(request.flights)
     if not flights and request.wants_return and request.intent is not Intent.HEALTH:
         if not memory.return_flights:
@@ -156,16 +159,9 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
             # 'and if I take AA 102 instead?': another onward flight from the same airport.
             onward = replace(onward, origin=memory.flights[1].origin)
         flights = (memory.flights[0], onward)
-    if not flights and len(memory.flights) >= 2 and (ordinal := ORDINAL.search(request.text)):
-        # 'and the second one tomorrow?': that flight of the ones asked about before.
-        index = _ORDINALS.get(ordinal["which"].lower(), len(memory.flights) - 1)
-        if index < len(memory.flights):
-            flights = (memory.flights[index],)
-    elif not flights and len(memory.flights) >= 2:
-        # 'what am I owed for the AF one?': the one flight of that airline asked about before.
-        named = airlines_named(request.text)
-        of_airline = [f for f in memory.flights if f.flight_number[:2] in named]
-        flights = tuple(of_airline) if len(of_airline) == 1 else flights
+    if not flights:
+        # 'the second one', 'the delayed one', 'the AF one': of the flights asked about before.
+        flights = named_again(request.text, memory)
     if intent is None:
         if memory.flights and request.origin and not flights and LEG.search(request.text):
             # 'I meant the Singapore to London part': the same flight, another leg.
@@ -179,6 +175,8 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
             intent = memory.intent or Intent.STATUS
         elif (social := small_talk(request.text)) and not request.ignored_instructions:
             return Plan(reply=social + CAPABILITIES)
+        elif memory.intent and memory.flights and AGAIN.search(request.text):
+            intent = memory.intent  # 'can you refresh both again': the last lookup, again
         else:
             return Plan(reply=(IGNORED if request.ignored_instructions else DECLINE) + CAPABILITIES)
     if request.date_problem is not None:
@@ -269,8 +267,9 @@ def _calls(
         return Plan(reply=ASK_FLIGHT)
     elif intent is Intent.RIGHTS:
         args: dict[str, Any] = {"flights": [f.args() for f in flights]}
-        if request.cause != "unknown":
-            args["cause"] = request.cause
+        cause = request.cause if request.cause != "unknown" else reported_cause(flights, memory)
+        if cause != "unknown":
+            args["cause"] = cause
         if request.notice_days is not None:
             args["cancellation_notice_days"] = request.notice_days
         if request.refunded:
@@ -290,14 +289,18 @@ def _calls(
 def _alternatives(
     flights: tuple[FlightMention, ...], request: Request, memory: Memory, tools: frozenset[str]
 ) -> Plan:
-    """``find_alternative_flights`` on the route asked for, else the last flight's route."""
-    route = memory.routes.get(flights[-1].flight_number) if flights else None
+    """``find_alternative_flights`` on the route asked for, else the last search's when the
+    turn refines it ('anything later? after 6pm'), else the last flight's route (or at least
+    the airport it leaves from)."""
+    refining = memory.intent is Intent.ALTERNATIVES and not request.flights
+    route = memory.routes.get(flights[-1].flight_number) if flights and not refining else None
     unclear = _unclear(request.unclear_places)
     if unclear is not None:
         return Plan(reply=unclear)
     hub = request.hub if request.hub != request.destination else None
-    search = memory.search if not flights else {}
-    origin = request.origin or hub or (route.origin if route else search.get("origin"))
+    search = memory.search if refining or not flights else {}
+    leaves = flights[-1].origin if flights and not refining else None
+    origin = request.origin or hub or (route.origin if route else search.get("origin", leaves))
     destination = request.destination or (route.destination if route else search.get("destination"))
     if origin is None and destination is not None:
         return Plan(reply=ASK_ORIGIN.format(destination=destination))

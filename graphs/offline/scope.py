@@ -11,11 +11,21 @@ from __future__ import annotations
 import re
 
 OFF_TOPICS = {
+    "translating or writing texts": r"\btranslat|\bwrite (?:me )?(?:some |a )?(?:code|an? essay"
+    r"|python|script)\b|\bhomework\b",
     "weather forecasts": r"\bweather\b|\bforecast\b|\btemperature\b|\brain(?:ing)?\b"
     r"|\bis it (?:snowing|sunny|windy|cold|warm|hot)\b",
     "hotel bookings": r"\bhotels?\b|\broom\b|\baccommodation\b",
     "jokes, poems or stories": r"\bjokes?\b|\bpoem\b|\bsong\b|\bstory\b|\bfunny\b|\bhaiku\b",
-    "restaurants and food": r"\brestaurants?\b|\brecipe\b|\bdinner\b|\bfood\b",
+    "restaurants and food": r"\brestaurants?\b|\brecipe\b|\bdinner\b|\bfood\b|\bcoffee\b"
+    r"|\bbreakfast\b|\blunch\b|\b(?:where|place|somewhere|anywhere) (?:good )?to eat\b"
+    r"|\beat(?:ing)? (?:at|in|near|around)\b",
+    "travel advice (jet lag, packing, sightseeing)": r"\bjet ?lag\b|\btips\b"
+    r"|\b(?:any|a) tip (?:for|on)\b|\bpacking\b|\bpack for\b|\bsightseeing\b"
+    r"|\bthings to (?:do|see)\b",
+    "frequent-flyer miles and points": r"\bavios\b|\bloyalty\b|\bfrequent[- ]?fl(?:y|i)er\b"
+    r"|\bmileage\b|\b(?:tier|status) (?:points|credits)\b"
+    r"|\b(?:earn|collect|accru|redeem|spend)\w*\b[^.?!]{0,30}\b(?:miles|points)\b",
     "ticket sales and fares": r"\bbuy (?:a |me )?(?:ticket|seat)"
     r"|\bhow much (?:is|are|does|do|would)\b[^.?!]{0,20}\b(?:tickets?|fares?|cost)\b"
     r"|\bbook (?:me )?(?:a |an )?(?:flight|ticket|seat)|\bcheapest\b|\bfares?\b|\bprices?\b",
@@ -37,6 +47,9 @@ OFF_TOPICS = {
     "acting for you (claims, bookings, contacting airlines)": r"\b(?:file|submit|lodge|send)\b"
     r"[^.?!]{0,30}\b(?:claim|complaint|form)\b"
     r"|\b(?:issue|reissue|cancel|change)\b[^.?!]{0,25}\b(?:tickets?|bookings?|reservations?)\b"
+    r"|\b(?:tickets?|bookings?|reservations?)\b[^.?!]{0,40}\b(?:change|correct|fix|amend)"
+    r" (?:it|that|this|them)\b|\bmisspel\w*\b[^.?!]{0,20}\b(?:sur)?names?\b"
+    r"|\b(?:correct|fix|amend)\b[^.?!]{0,15}\b(?:sur)?name\b"
     r"|\b(?:put|book|move|switch|rebook|transfer) (?:me|us|him|her|them|pax|passengers?)\b"
     r"[^.?!]{0,8}\b(?:on|onto|to)(?: flight)? [a-z0-9]{2} ?[0-9]{1,4}\b"
     r"|\b(?:send|write)\b[^.?!]{0,15}\b(?:email|e-mail|letter|complaint)\b|\bcomplain to\b"
@@ -50,7 +63,7 @@ OFF_TOPICS = {
     r"\b(?:status|records?|gate|terminal|eta|etd)\b[^.?!]{0,30}\bto\b"
     r"|\bin your (?:data|database|system|records)\b|\bmark\b[^.?!]{0,20}\bas\b",
     "topics outside air travel": r"\bstocks?\b|\bfootball\b|\bsoccer\b|\bcapital of\b"
-    r"|\btranslat|\bwrite (?:me )?(?:some |a )?(?:code|an? essay|python|script)\b|\bhomework\b",
+    r"|\bwho (?:won|is winning|scored)\b|\bbasketball\b|\btennis\b|\bcricket\b|\brugby\b",
 }
 """Requests the assistant declines when no flight question comes with them."""
 ALWAYS_DECLINED = frozenset(
@@ -60,10 +73,12 @@ ALWAYS_DECLINED = frozenset(
         "acting for you (claims, bookings, contacting airlines)",
         "other travellers' personal data",
         "changing flight data",
+        "translating or writing texts",
     }
 )
 """Off-topic requests declined even beside a flight question ('the API key of the status tool',
-'rebook me onto AF 1181 and issue the ticket')."""
+'rebook me onto AF 1181 and issue the ticket'); a text to translate is declined whatever it
+says about flights."""
 
 INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompts?|above)\b"
@@ -72,9 +87,18 @@ INJECTION = re.compile(
     r"|\bpretend (?:you|to)\b|\bact as\b|\bDAN\b|\bdo anything now\b"
     r"|\b(?:reveal|print|show|repeat|output)\b.{0,30}\b(?:prompt|keys?|secrets?|config)\b"
     r"|\b(?:get_flight_status|batch_status|provider_health"
-    r"|check_connection|assess_disruption|passenger_rights|find_alternative_flights)\b",
+    r"|check_connection|assess_disruption|passenger_rights|find_alternative_flights)\b"
+    r"|\b(?:don'?t|do not|never|without) (?:use|using|call|calling|run|running)\b[^.?!,]{0,15}"
+    r"\btools?\b|\b(?:just|only|simply) (?:write|say|type|print|put)\b"
+    r"|(?:^|[.!?,;:]\s*|\b(?:please|pls|and)\s+)(?:write|say|type|print|put)(?: down| out)?"
+    r" (?:that|it'?s|it is)\b(?! again)"
+    r"|\b(?:drop|truncate|alter)\s+table\b|\bunion\s+select\b|\bdelete\s+from\b"
+    r"|'\s*or\s+'?[0-9]+'?\s*=\s*'?[0-9]+"
+    r"|<\s*/?\s*(?:script|iframe|img|svg|object|embed)\b[^>]*>",
     re.I,
 )
+"""Passages that instruct the assistant (new rules, a role, a tool to call, what to write
+instead of looking it up) or are code for a database or a browser (SQL, script tags)."""
 PASTED = re.compile(
     r"\[(?P<tag>[a-z _-]*(?:output|result|system|tool)[a-z _-]*)\].*?(?:\[/(?P=tag)\]|$)"
     r"|\((?=[^)]*\b(?:override|instructions?|system|admin|developer)\b)[^)]*\)",

@@ -1,8 +1,8 @@
 """Departure windows in a traveller's words, for the offline model's flight searches.
 
 ``find_window`` reads the local window a traveller asks for: "after 14:00", "before noon",
-"between 7 and 11", "after 1800" (a 24-hour time as schedules write it) or a part of the day
-("in the evening").
+"between 7 and 11", "after 1800" (a 24-hour time as schedules write it), "earliest departure
+08:00" or a part of the day ("in the evening").
 """
 
 from __future__ import annotations
@@ -18,18 +18,25 @@ _LOOSE = (
     r"(?P<{0}>[0-2]?[0-9])(?::(?P<{0}_min>[0-5][0-9]))?(?P<{0}_ampm>)\s*(?P<{0}_pm>[ap]\.?m\.?)?"
 )
 _BETWEEN = re.compile(rf"\bbetween\s+{_LOOSE.format('a')}\s+and\s+{_LOOSE.format('b')}", re.I)
-_AFTER = re.compile(rf"\b(?:after|from|later than|not before)\s+{TIME.format('a')}", re.I)
+_EARLIEST = r"|earliest(?: departure| dep(?:arting)?)?:?"
+_LATEST = r"|latest(?: departure| dep(?:arting)?)?:?"
+"""A search's bounds as booking screens and ops desks write them: 'earliest departure 08:00'."""
+_AFTER = re.compile(
+    rf"\b(?:after|from|later than|not before{_EARLIEST})\s+{TIME.format('a')}", re.I
+)
 _BEFORE = re.compile(
-    rf"\b(?:before|by|until|no later than|earlier than)\s+{TIME.format('b')}", re.I
+    rf"\b(?:before|by|until|no later than|earlier than{_LATEST})\s+{TIME.format('b')}", re.I
 )
 _HHMM = (
     r"(?P<{0}>[01][0-9]|2[0-3])(?P<{0}_min>[0-5][0-9])(?P<{0}_ampm>)(?P<{0}_pm>)"
     r"(?:\s*(?:hrs|h|z))?\b"
 )
 """A 24-hour time without a colon, as schedules and ops desks write it: '1800', '0730hrs'."""
-_AFTER_HHMM = re.compile(rf"\b(?:after|later than|not before)\s+{_HHMM.format('a')}", re.I)
+_AFTER_HHMM = re.compile(
+    rf"\b(?:after|later than|not before{_EARLIEST})\s+{_HHMM.format('a')}", re.I
+)
 _BEFORE_HHMM = re.compile(
-    rf"\b(?:before|by|until|no later than|earlier than)\s+{_HHMM.format('b')}", re.I
+    rf"\b(?:before|by|until|no later than|earlier than{_LATEST})\s+{_HHMM.format('b')}", re.I
 )
 _AFTER_HOUR = re.compile(rf"\b(?:after|later than|not before)\s+{_BARE_HOUR.format('a')}", re.I)
 _BEFORE_HOUR = re.compile(

@@ -21,7 +21,7 @@ fee few fit fix fly fun gas god got gun guy hat hit hot ice ill job key kid lay 
 mad map may men met mix mom net nor odd off oil own pay per pet pop pot ran raw red rid row run
 sad sea set sit six sky son tax tea ten tie tip top toy try war wet win yes yet via etc
 yep yup nah pls plz thx btw lol omg fyi idk imo tho ure min hrs sec eta etd pax ops hey huh meh
-ugh aha wow arr dep std sta atd ata pnr flt why non pre pro tbc tbd msg
+ugh aha wow arr dep std sta atd ata pnr flt why non pre pro tbc tbd msg sts dly cxl
 fog icy atc gap hub lag led log max mid rep spa vip bay bat ash arm bin bug cap eve hop law pad
 pin sub sum tag van dim cue mum gov don abs ing ins inf alt num err ack
 jan feb mar apr jun jul aug sep oct nov dec mon tue wed thu fri sat sun tmr tmw

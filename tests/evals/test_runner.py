@@ -42,9 +42,9 @@ PASS_FLOORS = {
 TRAJECTORY_FLOOR = 0.9
 """A little under the 56 of 59 full runs measured."""
 
-HELD_OUT_FLOOR = 0.86
-"""A little under the 88 % the offline model scores on the 144 held-out cases, which were
-written before it was changed and never used to tune it (the target is 90 %)."""
+HELD_OUT_FLOOR = 0.90
+"""The target on the 144 held-out cases, which were written before the offline model was
+changed and never used to tune it; it scores 130 of 144 (90.3 %)."""
 
 
 @pytest.fixture(scope="module")

@@ -51,10 +51,12 @@ def test_brands_as_travellers_type_them(text: str, expected: list[str]) -> None:
         "my booking ABC123",
         "PNR: XYZ789",
         "flights to Singapore 2 December",
+        "saw it squawking on FR24",
     ],
 )
 def test_words_and_references_shaped_like_flights_are_none(text: str) -> None:
-    """A plain word before a number, a booking reference, a place and a day are no flights."""
+    """A plain word before a number, a booking reference, a place, a day and a flight tracker
+    (FR24, Flightradar24) are no flights."""
     assert flights(text) == []
 
 
@@ -85,8 +87,26 @@ def test_plain_words_after_a_place_word_are_no_airports(text: str) -> None:
     assert find_places(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("status delta 1 jfk", "JFK"),
+        ("LX 40 ZRH on time?", "ZRH"),
+        ("ba 117 lhr jfk today", "LHR"),
+        ("SQ12 sts", None),
+        ("VY 8460 hit a bird on the way in", None),
+    ],
+)
+def test_an_airport_code_right_after_a_flight_is_where_it_leaves(
+    text: str, origin: str | None
+) -> None:
+    """Terse messages and ops write a flight with its station ('delta 1 jfk'); shorthand
+    ('sts') and a place's name that is also a word ('hit') are no station."""
+    assert read_request(text, NOW).origin == origin
+
+
 def test_plain_words_include_chat_shorthand_and_calendar_abbreviations() -> None:
-    assert all(is_plain_word(word) for word in ("pls", "eta", "dec", "fri", "the", "to"))
+    assert all(is_plain_word(word) for word in ("pls", "eta", "dec", "fri", "the", "to", "sts"))
     assert not any(is_plain_word(word) for word in ("lhr", "jfk", "lax", "sas"))
 
 
@@ -108,9 +128,43 @@ def test_plain_words_include_chat_shorthand_and_calendar_abbreviations() -> None
         ("can I make BA 1511 after my EI 154 lands at Heathrow?", Intent.CONNECTION),
         ("I got denied boarding on DL 45", Intent.RIGHTS),
         ("UA 901 delayed 4 hours, what does DOT say", Intent.RIGHTS),
+        ("booked on BA 456, cancelled the day before. how much each?", Intent.RIGHTS),
+        ("how much would we get for LH 400?", Intent.RIGHTS),
+        ("can I get food vouchers for my delayed BA117?", Intent.RIGHTS),
+        ("do they have to pay for my lunch? BA 117 is 4 hours late", Intent.RIGHTS),
+        ("FR 100 on the 1st was cancelled due to staff shortage. claim?", Intent.RIGHTS),
+        ("IRROPS on LH400?", Intent.DISRUPTION),
+        ("what's the risk of a cancellation on SQ25 tomorrow", Intent.DISRUPTION),
+        ("Any chance AA 100 gets cancelled tomorrow?", Intent.DISRUPTION),
+        ("cancel risk BA117?", Intent.DISRUPTION),
+        ("weather risk for AA 100 tomorrow?", Intent.DISRUPTION),
+        ("EK 29 showing delayed on the board, how long realistically?", Intent.DISRUPTION),
+        ("Will the late inbound make KL 1000 leave late?", Intent.DISRUPTION),
+        ("is our inbound late? we're on AF 1080", Intent.DISRUPTION),
+        ("late inbound BA 1, will I make BA 117 at LHR?", Intent.CONNECTION),
+        ("honestly how long is BA 5 going to be late", Intent.DISRUPTION),
+        ("the app says NH 7 is delayed, is it serious?", Intent.DISRUPTION),
+        ("Is my AY 5 delayed enough to be a problem?", Intent.DISRUPTION),
+        ("BA117 - what's up? it's been sitting at the gate", Intent.DISRUPTION),
+        ("how long will the delay on DL 45 last?", Intent.DISRUPTION),
+        ("is BA 117 running today?", Intent.STATUS),
+        ("will LH 400 go ahead tomorrow?", Intent.STATUS),
+        ("running late on SK 925?? need to catch SK 1469 in CPH", Intent.CONNECTION),
+        ("can I still make it if the first leg is 40 min late?", Intent.CONNECTION),
+        ("BA 117 is cancelled, what should I do now?", Intent.ALTERNATIVES),
+        ("any circuit breakers open at the moment?", Intent.HEALTH),
+        ("is ur flight data live or are u running on backup atm?", Intent.HEALTH),
+        ("what's the failover status?", Intent.HEALTH),
+        ("is there a fallback flight if BA117 is cancelled?", Intent.ALTERNATIVES),
     ],
 )
 def test_casual_phrasings_of_intents(text: str, intent: Intent) -> None:
+    """Risk, chances, seriousness, how long a delay lasts and a late inbound aircraft ask for an
+    assessment (with two flights, an inbound is the leg flown in on); whether a flight is
+    running or goes ahead is its status; catching the next flight or making it is a
+    connection; what to do now or a fallback flight asks for other flights; breakers,
+    failover and backup data are the providers' health; 'how much each?', vouchers, a lunch
+    paid for and a claim are money owed."""
     assert read_request(text, NOW).intent is intent
 
 

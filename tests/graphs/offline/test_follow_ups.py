@@ -1,4 +1,6 @@
-"""Follow-ups that build on the last tool call: a new onward leg, a changed search, a date."""
+"""Follow-ups that build on the last tool call: a new onward leg, a changed or refined search,
+a date counted from the flight's, a flight named by what its status was, the same lookup again,
+the cause the last status gave."""
 
 from __future__ import annotations
 
@@ -135,3 +137,119 @@ def test_a_flight_of_the_list_is_named_by_its_airline() -> None:
     assert next_calls(BATCH, "and the klm one, why is it late?") == [
         ("assess_disruption", {"flight_number": "KL641"})
     ]
+
+
+def test_a_flight_of_the_list_is_named_by_what_its_status_was() -> None:
+    """'the cancelled one' is the flight the last results said was cancelled."""
+    assert next_calls(BATCH, "whats going on with the cancelled one?") == [
+        ("assess_disruption", {"flight_number": "AF1080"})
+    ]
+    assert next_calls(BATCH, "and the delayed one, why?") == [
+        ("assess_disruption", {"flight_number": "KL641"})
+    ]
+    similar = exchange(
+        "BA 1 and BA 117?",
+        "batch_status",
+        {"flights": [{"flight_number": "BA1"}, {"flight_number": "BA117"}]},
+        "1. BA1 LCY->JFK: on time\n2. BA117 LHR->JFK: delayed 50 min",
+    )
+    assert next_calls(similar, "why is the delayed one late?") == [
+        ("assess_disruption", {"flight_number": "BA117"})
+    ]
+
+
+@pytest.mark.parametrize("text", ["can you refresh both again", "any updates?", "check again pls"])
+def test_asking_again_repeats_the_last_lookup(text: str) -> None:
+    assert next_calls(BATCH, text) == [
+        (
+            "batch_status",
+            {"flights": [{"flight_number": "KL641"}, {"flight_number": "AF1080"}]},
+        )
+    ]
+
+
+def test_thanks_again_is_no_request_to_look_again() -> None:
+    assert next_calls(BATCH, "thanks again!") == []
+
+
+def test_the_day_after_is_counted_from_the_flights_day() -> None:
+    saturday = exchange(
+        "is EK2 on time on saturday",
+        "get_flight_status",
+        {"flight_number": "EK2", "date": "2026-12-12"},
+        "EK2 LHR->DXB 2026-12-12: SCHEDULED, departure on time.",
+    )
+    assert next_calls(saturday, "and the day after?") == [
+        ("get_flight_status", {"flight_number": "EK2", "date": "2026-12-13"})
+    ]
+
+
+def test_the_day_after_a_search_is_counted_from_the_searchs_day() -> None:
+    search = exchange(
+        "flights LHR to DUB on Friday",
+        "find_alternative_flights",
+        {"origin": "LHR", "destination": "DUB", "date": "2026-12-11"},
+        "LHR->DUB 2026-12-11: EI155 10:00",
+    )
+    assert next_calls(search, "and the day after?") == [
+        ("find_alternative_flights", {"origin": "LHR", "destination": "DUB", "date": "2026-12-12"})
+    ]
+
+
+def test_a_window_after_a_search_refines_that_search() -> None:
+    """After a search that followed a cancelled flight, 'anything later? after 6pm' narrows the
+    search, whatever the flight's own route."""
+    cancelled_then_search = exchange(
+        "AF1080 is cancelled, find me other flights CDG to LHR today",
+        "find_alternative_flights",
+        {"origin": "CDG", "destination": "LHR"},
+        "CDG->LHR 2026-12-09: BA303 10:15, AF1180 12:30",
+    )
+    assert next_calls(cancelled_then_search, "anything later? after 6pm works better") == [
+        ("find_alternative_flights", {"origin": "CDG", "destination": "LHR", "earliest": "18:00"})
+    ]
+
+
+def test_options_after_a_connection_check_search_from_the_connecting_airport() -> None:
+    """Where the onward flight goes comes from the last results; when they do not say, only
+    where to is asked, from the airport it leaves."""
+    assert next_calls(CONNECTION, "so what are my options if I miss it?") == [
+        ("find_alternative_flights", {"origin": "JFK", "destination": "LHR", "date": "2026-12-09"})
+    ]
+    unrouted = exchange(
+        "will I make BA117 to AA1830 at JFK today?",
+        "check_connection",
+        {
+            "inbound": {"flight_number": "BA117"},
+            "onward": {"flight_number": "AA1830", "origin": "JFK"},
+        },
+        "Connection at JFK: slack 20 min, MCT 90 min: at risk.",
+    )
+    model = OfflineChatModel(clock=FakeClock(NOW)).bind_tools(FlightToolkit().get_tools())
+    reply = model.invoke([*unrouted, HumanMessage("what can I do if I miss it?")])
+    assert not reply.tool_calls
+    assert "Where do you need to get to from JFK?" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("history", "cause"),
+    [
+        (
+            exchange(
+                "hows IB 2714 today",
+                "get_flight_status",
+                {"flight_number": "IB2714"},
+                "IB2714 MAD->BCN 2026-12-09: cancelled. Reason given: crew shortage.",
+            ),
+            "carrier",
+        ),
+        (RIGHTS, None),
+    ],
+)
+def test_a_rights_question_takes_the_cause_the_last_status_gave(
+    history: list[BaseMessage], cause: str | None
+) -> None:
+    """The reason a status gave is the airline's; a rights answer's explanations are not."""
+    ((name, args),) = next_calls(history, "they only told me at the airport. compensation?")
+    assert name == "passenger_rights"
+    assert args.get("cause") == cause

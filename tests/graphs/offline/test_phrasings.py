@@ -1,10 +1,11 @@
 """Readings added for the third round of dev cases, each on phrasings of its own.
 
 Disruption worries ('should I still go to the airport?'), stated rights facts (a refund
-already paid, a sick pilot, a same-day cancellation at the airport, the final arrival after a
-missed connection), 'Airline flight number N', self-corrections, a city's own airport against
-places that only share its name, and follow-ups that refer back ('same check for ...', 'the
-second one', 'after that, will I make it?', 'which gate?').
+already paid, a sick pilot, whose strike it was, a same-day cancellation at the airport or the
+gate, notice as ops write it, the final arrival after a missed connection and its day),
+'Airline flight number N', self-corrections, a city's own airport against places that only
+share its name, 'what's up' with and without a sign of trouble, and follow-ups that refer back
+('same check for ...', 'the second one', 'after that, will I make it?', 'which gate?').
 """
 
 from __future__ import annotations
@@ -96,6 +97,85 @@ def test_a_cancellation_at_the_airport_had_no_notice() -> None:
     ((name, args),) = calls("TP 12 was cancelled after we had already checked in, what can we get?")
     assert name == "passenger_rights"
     assert args["cancellation_notice_days"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("IB 2714 diverted due to a thunderstorm, compensation?", "extraordinary"),
+        ("EU261 calc pls: AY1711 CXL, cause WX", "extraordinary"),
+        ("TP 1357 5 hours late, cause was an airport ground staff strike. owed?", "extraordinary"),
+        ("FR 22 cancelled by a strike of air traffic controllers, compensation?", "extraordinary"),
+        ("FR 22 cancelled, the airline's own pilots went on strike. compensation?", "carrier"),
+        ("FR 22 cancelled, cabin crew strike, compensation?", "carrier"),
+    ],
+)
+def test_the_weather_and_whose_strike_it_was_decide_the_cause(text: str, cause: str) -> None:
+    """A thunderstorm or 'WX' is weather; a strike by the airport's staff or air traffic
+    control is beyond the airline's control, its own crew's strike is not."""
+    ((_, args),) = calls(text)
+    assert args["cause"] == cause
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("WS 3 today cancelled at the gate for safety reasons, what am I owed", 0),
+        ("UA 837 SFO-NRT cxl same day, ATC, entitlement?", 0),
+        ("EU261 calc pls: AY1711 CXL, notice 3d", 3),
+        ("EU261: AY1711 cxl, notice 2w", 14),
+    ],
+)
+def test_notice_as_ops_write_it_and_a_cancellation_at_the_gate(text: str, days: int) -> None:
+    """'cancelled at the gate', 'cxl same day': no notice; 'notice 3d': three days."""
+    ((_, args),) = calls(text)
+    assert args["cancellation_notice_days"] == days
+
+
+def test_the_day_of_the_final_arrival_is_no_legs_day() -> None:
+    """Legs all flown on one day keep it, though the trip arrived the next."""
+    ((_, args),) = calls(
+        "Itinerary all on 20 Nov: BA 1440 EDI-LHR, BA 117 LHR-JFK, AA 1830 JFK-BOS. BA1440 was "
+        "cancelled, they rerouted me and I got into Boston 21 Nov 01:15. What do I get?"
+    )
+    assert [f["date"] for f in args["flights"]] == ["2026-11-20"] * 3
+    assert args["final_arrival"] == "2026-11-21 01:15"
+
+
+def test_a_flight_named_before_back_is_the_return() -> None:
+    request = read_request("flying VS3 out on the 28th and VS4 back on the 5th. how's VS3?", NOW)
+    assert [(f.flight_number, f.is_return) for f in request.flights] == [
+        ("VS3", False),
+        ("VS4", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("hey whats up with klm 641", "get_flight_status"),
+        ("SQ 22 seems stuck, what's up?", "assess_disruption"),
+        ("what's up with my flight AF 6? it's 3 hours late", "assess_disruption"),
+        ("KL 641 - what's up?", "assess_disruption"),
+    ],
+)
+def test_whats_up_asks_what_is_wrong_only_with_a_sign_of_trouble(text: str, tool: str) -> None:
+    """'what's up with KL 641' asks how it is doing; stuck or late, or 'what's up?' alone after
+    a flight, it asks what is going on."""
+    ((name, _),) = calls(text)
+    assert name == tool
+
+
+def test_two_flights_offered_as_a_choice_are_looked_up_not_connected() -> None:
+    ((name, _),) = calls("BA 117 or AA 100, which one can I catch to New York today?")
+    assert name == "batch_status"
+
+
+def test_a_vague_span_beside_an_exact_day_is_only_background() -> None:
+    """'last week' asks which day only when no day is given."""
+    ((_, args),) = calls("my flight last week was cancelled, LH 400 on 20 November. owed?")
+    assert args["flights"] == [{"flight_number": "LH400", "date": "2026-11-20"}]
+    assert calls("LH 400 was cancelled last week. owed?") == []
 
 
 def test_the_final_arrival_after_a_missed_connection() -> None:
