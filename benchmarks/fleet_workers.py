@@ -15,6 +15,7 @@ import os
 import random
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -66,19 +67,19 @@ class SlowProvider:
         """No boards here: nothing to store."""
 
 
-async def _clear(redis: Redis) -> None:
-    """Delete the monitor's keys from the bench's Redis database."""
-    keys = [key async for key in redis.scan_iter(match=f"{KEY_NAMESPACE}:monitor:*")]
+async def _clear(redis: Redis, namespace: str) -> None:
+    """Delete the monitor's keys of one run from the bench's Redis database."""
+    keys = [key async for key in redis.scan_iter(match=f"{namespace}:monitor:*")]
     if keys:
         await redis.delete(*keys)
 
 
-async def worker(latency: float) -> None:
+async def worker(latency: float, namespace: str) -> None:
     """One worker process: say ready, wait for the go (a line on stdin), poll until no flight
     is due, print the polls made and the CPU seconds they took."""
     redis = Redis.from_url(REDIS_URL)
     provider = SlowProvider(latency)
-    monitor = FlightMonitor(provider, redis=redis)
+    monitor = FlightMonitor(provider, redis=redis, namespace=namespace)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     await asyncio.to_thread(sys.stdin.readline)
@@ -104,8 +105,8 @@ async def polled_by(workers: int, flights: int, latency: float) -> WorkersRun:
     """How long ``workers`` worker processes take to poll ``flights`` due flights, the polls
     and CPU seconds they spent, and how many flights were polled more than once."""
     redis = Redis.from_url(REDIS_URL)
-    await _clear(redis)
-    store = RedisWatchStore(redis)
+    namespace = f"{KEY_NAMESPACE}-bench-{uuid.uuid4().hex[:8]}"  # runs side by side never meet
+    store = RedisWatchStore(redis, namespace=namespace)
     day = (WATCH_START + timedelta(days=1)).date()
     for ident in DENSE.designators(flights):
         await store.add(Watch(flight_id=ident, flight_date=day))
@@ -115,6 +116,7 @@ async def polled_by(workers: int, flights: int, latency: float) -> WorkersRun:
             "-m",
             "benchmarks.fleet_workers",
             str(latency),
+            namespace,
             cwd=ROOT,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -145,7 +147,7 @@ async def polled_by(workers: int, flights: int, latency: float) -> WorkersRun:
             if child.returncode is None:
                 child.kill()
             await child.wait()
-        await _clear(redis)
+        await _clear(redis, namespace)
         await redis.aclose()
     return WorkersRun(seconds, polls, cpu, twice)
 
@@ -198,4 +200,4 @@ async def scaling(section: Section, flights: int, *, full: bool = True) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(worker(float(sys.argv[1])))
+    asyncio.run(worker(float(sys.argv[1]), sys.argv[2]))

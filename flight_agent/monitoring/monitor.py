@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
+from flight_agent.cache.base import KEY_NAMESPACE
 from flight_agent.changes import FlightChange
 from flight_agent.clock import SYSTEM_CLOCK, Clock
 from flight_agent.errors import FlightDataError, FlightNotFoundError, StoreUnavailableError
@@ -93,6 +94,7 @@ class FlightMonitor:
             (at least 1; AeroAPI's prices make it 4).
         alerts: Keeps one push alert per watched flight; None (or a provider that cannot
             push) polls every flight by the table.
+        namespace: Prefix of the Redis keys of the watches and their events.
     """
 
     def __init__(
@@ -109,11 +111,12 @@ class FlightMonitor:
         boards: BoardSource | None = None,
         board_page_cost: float = 4.0,
         alerts: AlertReconciler | None = None,
+        namespace: str = KEY_NAMESPACE,
     ) -> None:
         self.boards = BoardPolls(boards, board_page_cost, clock)
         self.lookup = lookup
         self.store: WatchStore = (
-            RedisWatchStore(redis, clock=clock)
+            RedisWatchStore(redis, clock=clock, namespace=namespace)
             if redis is not None
             else MemoryWatchStore(clock=clock)
         )
