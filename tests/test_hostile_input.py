@@ -35,7 +35,7 @@ import uvicorn
 from langchain_core.messages import ToolMessage
 from pydantic import SecretStr
 
-from flight_agent.apps.cli import commands as cli
+from flight_agent.apps.cli import common as cli_common
 from flight_agent.apps.mcp_server import FlightMCPServer, build_mcp_server
 from flight_agent.clock import FakeClock
 from flight_agent.providers import FailoverConfig
@@ -371,7 +371,7 @@ def cli_upstreams(
 ) -> Upstreams:
     """Every command's service runs on the fake upstreams; the keys are in the environment
     too, and the working directory is the test's own (no .env)."""
-    monkeypatch.setattr(cli, "service_factory", upstreams.service)
+    monkeypatch.setattr(cli_common, "service_factory", upstreams.service)
     monkeypatch.chdir(tmp_path)
     for name, secret in SECRETS.items():
         monkeypatch.setenv(name, secret)

@@ -29,7 +29,7 @@ import logging
 import uuid
 from collections.abc import Coroutine
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -49,6 +49,7 @@ from flight_agent.monitoring.relay import EventRelay
 from flight_agent.monitoring.schedule import PollSchedule
 from flight_agent.monitoring.state import Watch, WatchState
 from flight_agent.monitoring.stats import MonitorStats
+from flight_agent.monitoring.status_source import StatusSource
 from flight_agent.monitoring.watchlist import MemoryWatchStore, WatchStore
 from flight_agent.providers.alert_callback import AlertCallback
 
@@ -62,16 +63,6 @@ PASS_LIMIT = 1_000
 
 DEFAULT_LEASE = timedelta(minutes=2)
 """How long a claimed poll holds unless the service says otherwise."""
-
-
-class StatusSource(Protocol):
-    """Where records come from: the cache first, then the providers (``StatusLookup``)."""
-
-    async def get(
-        self, query: FlightQuery, *, refresh: bool = False, batch: bool = False
-    ) -> FlightStatusData | None: ...
-
-    async def store(self, query: FlightQuery, record: FlightStatusData) -> None: ...
 
 
 class FlightMonitor:

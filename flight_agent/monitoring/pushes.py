@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from flight_agent.changes import FlightChange
 from flight_agent.errors import FlightDataError, FlightNotFoundError, StoreUnavailableError
@@ -22,11 +21,9 @@ from flight_agent.models import FlightStatusData
 from flight_agent.monitoring.alerts import AlertReconciler
 from flight_agent.monitoring.relay import EventRelay
 from flight_agent.monitoring.state import Watch, WatchState
+from flight_agent.monitoring.status_source import StatusSource
 from flight_agent.monitoring.watchlist import WatchStore
 from flight_agent.providers.alert_callback import AlertCallback
-
-if TYPE_CHECKING:
-    from flight_agent.monitoring.monitor import StatusSource
 
 logger = logging.getLogger(__name__)
 

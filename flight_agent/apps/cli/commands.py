@@ -1,8 +1,8 @@
 """The ``flight-agent`` command line: flight status, batches, provider health, watching, MCP.
 
 Every command but the ``run`` demo works on the service (``EnhancedFlightMonitoringService``),
-which ``service_factory`` builds from settings (provider keys, ``REDIS_URL``; the simulated
-provider without keys); tests replace ``service_factory``. Read commands take ``--json`` and
+which ``common.service_factory`` builds from settings (provider keys, ``REDIS_URL``; the
+simulated provider without keys); tests replace it. Read commands take ``--json`` and
 then print the tools' payloads (``model_dump(mode="json")``) on stdout; messages and errors go
 to stderr, one line each, never a traceback.
 
@@ -21,7 +21,6 @@ option) are Click's: one line, exit 2.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from enum import StrEnum
@@ -34,7 +33,7 @@ from rich.progress import Progress
 from rich.text import Text
 
 import flight_agent
-from flight_agent.apps.cli import agent, render, replay, serving, showcase, watching
+from flight_agent.apps.cli import agent, common, render, replay, serving, showcase, watching
 from flight_agent.apps.cli import desk as desk_cli
 from flight_agent.apps.cli.common import (
     STORE_DOWN,
@@ -60,7 +59,7 @@ from flight_agent.apps.mcp_server import InsecureBindError, build_mcp_server
 from flight_agent.errors import FlightDataError, StoreUnavailableError
 from flight_agent.monitoring import FlightChange
 from flight_agent.providers.interfaces import ProviderHealth
-from flight_agent.services import EnhancedFlightMonitoringService, default_service
+from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
 from tools import formatting, operations
 from tools.payloads import (
@@ -78,9 +77,6 @@ T = TypeVar("T")
 app = typer.Typer(
     cls=OneLineUsageErrors, help="Airline IROPS toolkit: flight status with provider failover."
 )
-
-service_factory: Callable[[], EnhancedFlightMonitoringService] = default_service
-"""Builds each command's service, inside the command's event loop (tests replace it)."""
 
 PROGRESS_THRESHOLD = 20
 """Batches larger than this show a progress bar (on stderr)."""
@@ -110,9 +106,10 @@ def main(
 
 @asynccontextmanager
 async def open_service() -> AsyncIterator[EnhancedFlightMonitoringService]:
-    """A service from ``service_factory``, closed on the way out; exit 2 if it cannot start."""
+    """A service from ``common.service_factory``, closed on the way out; exit 2 if it cannot
+    start."""
     try:
-        service = service_factory()
+        service = common.service_factory()
     except ValueError as error:  # configuration it refuses, e.g. a REDIS_URL that is not Redis
         fail(f"Cannot start the flight service: {error}", 2)
     try:
@@ -384,18 +381,6 @@ class McpTransport(StrEnum):
     HTTP = "http"
 
 
-def check_listen(host: str, port: int) -> None:
-    """Exit 2 with one line if nothing can listen on ``host:port`` (the port is taken, or the
-    host is no address of this machine), before the server starts."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
-            probe.bind(address)
-    except OSError as error:
-        fail(f"Cannot serve MCP on {host}:{port}: {error.strerror or error}", 2)
-
-
 @app.command()
 def mcp(
     transport: Annotated[McpTransport, typer.Option(help="stdio or streamable HTTP.")] = (
@@ -411,8 +396,8 @@ def mcp(
 ) -> None:
     """Serve the flight tools over MCP (stdio, or streamable HTTP at /mcp)."""
     if transport is McpTransport.HTTP:
-        check_listen(host, port)
-    server = build_mcp_server(host=host, port=port, factory=service_factory, desk=desk)
+        common.check_listen(host, port)
+    server = build_mcp_server(host=host, port=port, factory=common.service_factory, desk=desk)
     try:
         asyncio.run(server.serve(transport.value))
     except InsecureBindError as error:

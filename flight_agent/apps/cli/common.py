@@ -9,9 +9,10 @@ up to ``MAX_FILE_BYTES``, and a run takes at most ``MAX_BATCH`` flights, as the 
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -23,13 +24,16 @@ from typer.core import TyperGroup
 
 from flight_agent.errors import AllProvidersFailedError, FlightDataError
 from flight_agent.outcomes import gather_outcomes
-from flight_agent.services import EnhancedFlightMonitoringService
+from flight_agent.services import EnhancedFlightMonitoringService, default_service
 from flight_agent.settings import Settings
 from tools import operations
 from tools.errors import explain_invalid, sentence
 from tools.payloads import ErrorKind, FlightStatusResult
 from tools.schemas import MAX_BATCH, FlightRef
 from tools.specs import GET_FLIGHT_STATUS
+
+service_factory: Callable[[], EnhancedFlightMonitoringService] = default_service
+"""Builds each command's service, inside the command's event loop (tests replace it)."""
 
 console = Console()
 stderr = Console(stderr=True)
@@ -229,3 +233,15 @@ def sort_out(
         else:
             results.append(outcome)
     return results, kinds
+
+
+def check_listen(host: str, port: int) -> None:
+    """Exit 2 with one line if nothing can listen on ``host:port`` (the port is taken, or the
+    host is no address of this machine), before the server starts."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as error:
+        fail(f"Cannot serve MCP on {host}:{port}: {error.strerror or error}", 2)

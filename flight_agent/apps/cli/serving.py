@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from flight_agent.apps.cli import common
 from flight_agent.apps.cli.common import fail
 from flight_agent.apps.cli.desk import DEMO_START
 from flight_agent.apps.cli.replay import replay_service
@@ -72,9 +73,7 @@ def serve(
 ) -> None:
     """Serve the ops console at /, MCP at /mcp and, with FLIGHT_AGENT_ALERT_SECRET set, AeroAPI
     alerts at /alerts/<secret>, until interrupted."""
-    from flight_agent.apps.cli import commands  # the command module registers this one
-
-    commands.check_listen(host, port)
+    common.check_listen(host, port)
     with contextlib.ExitStack() as stack:
         desk = stack.enter_context(demo_desk(speed)) if demo else None
         workers = max(desk_workers, DEMO_WORKERS) if demo else desk_workers
@@ -82,7 +81,7 @@ def serve(
             app = build_server(
                 host=host,
                 port=port,
-                factory=commands.service_factory,
+                factory=common.service_factory,
                 desk=desk,
                 desk_workers=workers,
             )

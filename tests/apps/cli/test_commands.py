@@ -74,7 +74,7 @@ def use(monkeypatch: pytest.MonkeyPatch) -> Callable[[Factory], None]:
     """Make the CLI build its services with a factory of the test's."""
 
     def install(factory: Factory) -> None:
-        monkeypatch.setattr(cli, "service_factory", factory)
+        monkeypatch.setattr(cli_common, "service_factory", factory)
 
     return install
 

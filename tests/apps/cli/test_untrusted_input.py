@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from flight_agent.apps.cli import commands as cli
+from flight_agent.apps.cli import common as cli_common
 from flight_agent.apps.cli.common import MAX_FILE_BYTES
 from flight_agent.services import EnhancedFlightMonitoringService
 from flight_agent.settings import Settings
@@ -67,7 +67,7 @@ def refused(process: subprocess.CompletedProcess[str]) -> str:
 def upstream_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """The CLI's services run on the simulated provider; returns the count of calls they sent."""
     built: list[EnhancedFlightMonitoringService] = []
-    monkeypatch.setattr(cli, "service_factory", recording(service, built))
+    monkeypatch.setattr(cli_common, "service_factory", recording(service, built))
     return lambda: sum(
         getattr(provider, "calls", 0)
         for each in built
