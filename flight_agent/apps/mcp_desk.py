@@ -57,6 +57,11 @@ class DeskSlot:
                 self._desk = self._stack.enter_context(open_desk(self._database))
             return self._desk
 
+    def opened(self) -> Desk | None:
+        """The desk if it is open, without opening it."""
+        with self._lock:
+            return self._desk
+
     def close(self) -> None:
         """Close a desk this slot opened."""
         with self._lock:

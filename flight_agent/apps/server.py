@@ -13,8 +13,9 @@ The bind rules are the MCP server's: 127.0.0.1 by default, and off loopback the 
 start without ``FLIGHT_AGENT_MCP_TOKEN`` (``InsecureBindError``). With a token, the console
 takes it too (the header, or its sign-in form's cookie). The webhook does not take the bearer
 token (AeroAPI cannot send one): its secret path segment is its authentication. The app's
-lifespan runs the MCP session manager, the webhook's workers and, when asked, desk workers
-with the desk's flight monitor (``desk_workers``); it closes the service and the desk it opened.
+lifespan runs the MCP session manager, the webhook's workers, the sampler of the console's
+provider chart (``console.history.keep_history``) and, when asked, desk workers with the desk's
+flight monitor (``desk_workers``); it closes the service and the desk it opened.
 
 The console's desk is ``DATABASE_URL``'s (else the SQLite file), opened on the first page
 load; its cases open when desk workers run, here or in ``flight-agent desk`` processes on the
@@ -37,6 +38,7 @@ from flight_agent.apps.alert_receiver import (
     WatchedCheck,
 )
 from flight_agent.apps.console import build_console
+from flight_agent.apps.console.history import keep_history
 from flight_agent.apps.mcp_desk import DeskSlot
 from flight_agent.apps.mcp_server import (
     FlightMCPServer,
@@ -151,6 +153,8 @@ def build_server(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         workers = await start_desk(desks, desk_workers) if desk_workers else None
+        state = console.state.console
+        sampler = asyncio.create_task(keep_history(desks, state.history, state.refresh_s))
         try:
             async with mcp_app.router.lifespan_context(mcp_app):
                 if receiver is None:
@@ -159,6 +163,9 @@ def build_server(
                     async with receiver.running():
                         yield
         finally:
+            sampler.cancel()
+            with suppress(asyncio.CancelledError):
+                await sampler
             if workers is not None:
                 workers.cancel()
                 with suppress(asyncio.CancelledError):
