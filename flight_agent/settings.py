@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         default="lean",
         description="How flights with a push alert are still polled: 'lean' every 2 h and "
         "after each expected milestone (a lost delay or gate-change push may wait 2 h); "
-        "'strict' on the 30- and 5-minute bounds held without alerts, at most of their cost",
+        "'strict' on the 30- and 5-minute bounds held without alerts, at nearly polling's cost",
     )
     flight_agent_alert_networks: str | None = Field(
         default=None,
