@@ -47,7 +47,7 @@ the short form of 'United Airlines'; only callsigns and first words are checked 
 _TOKEN = re.compile(r"[a-z0-9&']+")
 _NUMBER = re.compile(
     r"\s*(?:(?:flights?|flt)\s*)?(?:(?:numbers?|no\.?)\s*)?#?\s*(?P<number>[0-9]{1,4})\b"
-    r"(?![:.,]?[0-9])(?!\s*(?:[ap]\.?m\b|h\b|hrs?\b|hours?\b|mins?\b|minutes?\b|days?\b"
+    r"(?![:.,-]?[0-9])(?!\s*(?:[ap]\.?m\b|h\b|hrs?\b|hours?\b|mins?\b|minutes?\b|days?\b"
     r"|weeks?\b|months?\b|years?\b|st\b|nd\b|rd\b|th\b|%|kg\b|people\b|passengers?\b|bags?\b"
     r"|times?\b|euros?\b|dollars?\b|pounds?\b))"
 )
@@ -57,6 +57,8 @@ _LISTED = re.compile(r"[^.?!:;0-9]{1,40}:\s*(?=[0-9]{1,4}\s*(?:,|and\b|&))")
 """Words and a colon between a name and its numbers' list: 'easyJet from Gatwick: 8001, 8201'."""
 _MONTH_AFTER = re.compile(rf"\s*(?:of\s+)?{MONTH}\b")
 _PLACE_WORD = re.compile(r"\b(?:from|to|into|in|at|via|out of|leaving|for)\s*$")
+LINKING = frozenset({"on", "at", "in", "to", "from", "for", "by", "of", "via", "into", "until"})
+"""Words that join a name to what follows ('Singapore on 20 Dec'): no misspelt name ends so."""
 MAX_WORDS = 5
 FUZZY_WORDS = 3
 MIN_FUZZY = 5
@@ -213,6 +215,7 @@ def _misspelt(key: str) -> str | None:
     if (
         len(compact) < MIN_FUZZY
         or words[0] in NOT_NAMES
+        or (len(words) > 1 and words[-1] in LINKING)
         or is_plain_word(words[0])
         or is_place_name(key)  # a city's name is spelt right: 'Berlin' is no typo of 'Bering'
     ):

@@ -1,8 +1,8 @@
 """When a disrupted trip finally reached its destination, read from the traveller's words.
 
 A long delay or a rerouting is measured by the final arrival: 'we only got to Kinshasa on
-2 December at 15:10', 'I got into Boston 8 Dec 01:15'. The day written there is the arrival's,
-not the day any flight of the trip left.
+2 December at 15:10', 'I got into Boston 8 Dec 01:15', 'now due into JFK at 21:30 tonight'.
+The day written there is the arrival's, not the day any flight of the trip left.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from graphs.offline.dates import DateMention
 
 _FINALLY = re.compile(
     r"\b(?:(?:only|finally|eventually) )?(?:got (?:to|in|into|there|home)|arrived|reached"
-    r"|made it (?:to|home)|landed)\b",
+    r"|made it (?:to|home)|landed)\b"
+    r"|\bnow (?:due (?:in(?:to)?|to (?:arrive|land))|arriving|landing|getting in)\b",
     re.I,
 )
-"""Words before the day and time a disrupted trip finally reached its destination."""
+"""Words before the day and time a disrupted trip finally reached its destination, or now
+will after a rerouting ('now due into JFK at 21:30 tonight')."""
 _CLOCK = re.compile(r"\b(?P<h>[01]?[0-9]|2[0-3])[:.h](?P<m>[0-5][0-9])\b(?!\s*(?:[ap]\.?m))")
 
 

@@ -97,7 +97,12 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\bthe other (?:day|night|week)\b|\ba few (?:days|weeks) ago\b"
             r"|\b(?:in|during|this|next) (?:the )?(?:spring|summer|autumn|fall|winter)\b"
             r"|\b(?:this|next|the|over the|at the) weekend\b"
-            r"|\bover (?:christmas|xmas|the holidays)\b",
+            r"|\bover (?:christmas|xmas|the holidays)\b"
+            rf"|\b(?:(?:some ?time|at some point|early|late|mid-?) ?)?(?:in|during) {MONTH}"
+            r"(?![a-z])(?![\s/.-]*[0-3]?[0-9](?:st|nd|rd|th)?\b)"
+            r"|\b(?:on )?the (?:day|date|morning|night) (?:i|we|he|she|they) (?:fly|flies|leave"
+            r"|leaves|travel|travels|go|depart|departs)\b"
+            r"|\bwhenever (?:i|we) (?:fly|leave|travel)\b",
             re.I,
         ),
     ),

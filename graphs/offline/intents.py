@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from flight_agent.airports import find_airport
 from graphs.offline.airline_names import is_airline_name
@@ -22,7 +23,8 @@ from graphs.offline.keywords import Cause, Intent, cause_of, intent_of, provider
 from graphs.offline.legs import in_travel_order
 from graphs.offline.notice import is_notice_date, notice_days
 from graphs.offline.places import Place, find_places
-from graphs.offline.scope import OFF_TOPICS, strip_instructions
+from graphs.offline.scope import ALWAYS_DECLINED, off_topic_of, set_aside, strip_instructions
+from graphs.offline.sheets import sheet_places
 from graphs.offline.windows import find_window
 
 _RANGE = re.compile(r"\b(?:every|all|each|any)\b[^.?!]{0,40}\bfrom\b", re.I)
@@ -43,6 +45,7 @@ _CORRECTION = re.compile(
 )
 """Words taking back a flight just named: the flights after them are the ones meant."""
 _FLIGHT_NUMBER = re.compile(r"[0-9]{1,4}[A-Za-z]?\b")
+_AIRLINE_CODE = re.compile(r"[A-Za-z0-9]{2}(?=\s?[0-9])")
 _BY_TIME = re.compile(
     r"\bthe [0-9]{1,2}(?:[:.h]?[0-9]{2})? ?(?:[ap]\.?m\.?)? (?:one|flight|departure|service"
     r"|from|to|out of)\b",
@@ -52,6 +55,14 @@ _BY_TIME = re.compile(
 _BECAUSE = re.compile(r"\b(?:because|due to|caused by|owing to)\b")
 _SEQUENCE = re.compile(r"\b(?:then|connect\w*|onward|into|to|on|at|via)\b|[0-9]{4}-|>|\u2192", re.I)
 """Words between flights that make them legs flown one after another, not a list."""
+_DAYS_JOINED = re.compile(
+    r"(?:the )?[\w/.-]+(?: [\w/.-]+){0,2}\s*(?:,|\band\b|&|\bplus\b|\bas well as\b)\s*"
+    r"(?:(?:also|again) )?(?:on |for )?(?:the )?",
+    re.I,
+)
+"""What lies between two days one flight is asked about on: the first day's words and 'and'."""
+_LEG = re.compile(r"\s*(?:leg|sector|segment)s?\b", re.I)
+"""A place named right before 'leg' ('the Singapore leg') is a stop of the flight's legs."""
 _SECTORS = re.compile(r"\b(?:sectors?|legs|segments)\b", re.I)
 _OVERNIGHT = re.compile(r"\bred-?eye\b|\bovernight(?: flight)?\b", re.I)
 """A flight that lands the day after it leaves."""
@@ -119,6 +130,10 @@ class Request:
     flight_range: bool = False
     refunded: bool = False
     final_arrival: str | None = None
+    leg_stop: str | None = None
+    """A stop naming a leg of a multi-leg flight ('the Singapore leg')."""
+    declined: str | None = None
+    """An always-declined request asked aside, in a clause of its own, beside this one."""
 
 
 def read_request(
@@ -134,6 +149,12 @@ def read_request(
         base: The day of the flight talked about, which 'the day after' counts from.
     """
     clean, injected = strip_instructions(text)
+    declined = None
+    aside = set_aside(clean) if off_topic_of(clean.lower()) in ALWAYS_DECLINED else None
+    if aside is not None and find_flights(aside[1]):
+        # 'status for EK1 and also what's the admin password': the check is answered, the
+        # request asked aside declined.
+        declined, clean = aside
     lowered = clean.lower()
     named = _corrected(find_flights(clean), clean)
     places = [
@@ -142,6 +163,8 @@ def read_request(
         for p in find_places(clean, [_flight_end(clean, start) for _, start in named])
         if p.start not in {start for _, start in named}  # 'connect to Iberia 2714': a flight
     ]
+    in_columns = [p for p in sheet_places(clean) if p.start not in {q.start for q in places}]
+    places = sorted(places + in_columns, key=lambda p: p.start)
     origin_place = next((p for p in places if p.role == "from"), None)
     origin_zone = _zone(origin_place.code) if origin_place and origin_place.code else None
     local_now = now.astimezone(origin_zone or zone or dt.UTC)
@@ -156,7 +179,7 @@ def read_request(
         [start for _, start in named],
         clean,
     )
-    flights = _per_sector(flights, places, clean)
+    flights = _per_day(_per_sector(flights, places, clean), dates, clean, [s for _, s in named])
     intent = intent_of(clean, len(flights))
     if (
         intent in (Intent.STATUS, Intent.DISRUPTION)
@@ -170,7 +193,7 @@ def read_request(
         intent = Intent.ALTERNATIVES
     off_topic = None
     if not _BECAUSE.search(lowered):  # "cancelled because of the weather" is on topic
-        off_topic = next((t for t, p in OFF_TOPICS.items() if re.search(p, lowered)), None)
+        off_topic = off_topic_of(lowered)
     by_role: dict[str, Place] = {}
     for place in places:
         by_role.setdefault(place.role, place)
@@ -202,6 +225,8 @@ def read_request(
         flight_range=len(flights) >= 2 and _RANGE.search(clean) is not None,
         refunded=_REFUNDED.search(clean) is not None,
         final_arrival=arrived.value if arrived else None,
+        leg_stop=next((p.code for p in places if _LEG.match(clean, p.end)), None),
+        declined=declined,
     )
 
 
@@ -216,7 +241,8 @@ def _date_problem(dates: list[DateMention]) -> Problem | None:
 
 def _flight_end(text: str, start: int) -> int:
     """Where the flight named at ``start`` ends: after its number ('delta 1', 'LX 40')."""
-    number = _FLIGHT_NUMBER.search(text, start)
+    code = _AIRLINE_CODE.match(text, start)  # 'B6 1', '9W 123': past the airline's code
+    number = _FLIGHT_NUMBER.search(text, code.end() if code else start)
     return number.end() if number else start
 
 
@@ -250,6 +276,22 @@ def _per_sector(
     if len(origins) < 2:
         return flights
     return [replace(flights[0], origin=code, destination=None) for code in origins]
+
+
+def _per_day(
+    flights: list[FlightMention], dates: list[DateMention], text: str, starts: list[int]
+) -> list[FlightMention]:
+    """One flight asked about on several days, listed after it ('EI154 tomorrow and on
+    Sunday'): one mention per day; a day it lands on is no day it flies."""
+    if len(flights) != 1 or len(starts) != 1:
+        return flights
+    days = [d for d in dates if d.value and d.start > starts[0] and not _arrival(text, d.start)]
+    joined = all(
+        _DAYS_JOINED.fullmatch(text, first.start, second.start) for first, second in pairwise(days)
+    )
+    if len({d.value for d in days}) < 2 or not joined:
+        return flights
+    return [replace(flights[0], date=d.value) for d in days]
 
 
 def _count(how_many: re.Match[str] | None) -> int | None:

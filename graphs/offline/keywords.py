@@ -35,7 +35,8 @@ INTENT_PATTERNS = {
     r"|\b(?:pay|paying|cover) (?:for )?(?:my |the |a |our )?(?:hotel|meals?|food|taxi|lunch"
     r"|dinner|breakfast|drinks|accommodation)\b|\bvouchers?\b"
     r"|\b(?:am i|are we) due\b"
-    r"|\bwhat am i due\b|\bget anything\b|\bblamed\b|\bwhat (?:do|can|should) (?:i|we) get\b"
+    r"|\bwhat am i due\b|\bget anything\b|\b(?:give|offer|owe|pay)s? (?:me|us) (?:anything"
+    r"|something)\b|\bblamed\b|\bwhat (?:do|can|should) (?:i|we) get\b"
     r"|\bdenied boarding\b|\bbumped\b"
     r"|\b(?:what does|under|per|according to) (?:the )?(?:us )?dot\b"
     r"|\bhow much\b(?: \w+)? (?:each|apiece|per (?:person|head|passenger|pax))\b"
@@ -68,7 +69,9 @@ INTENT_PATTERNS = {
     r"|\bdata\b[^.?!]{0,25}\b(?:old|stale|outdated|lagging|behind|live|real|simulated)\b"
     r"|\bcircuit[- ]?breakers?\b|\bfail(?:ed|ing)?[- ]?over\b"
     r"|\b(?:fall-?back|backup) (?:data|source|provider|feed|mode|api)s?\b"
-    r"|\b(?:running|using) (?:on )?(?:a |the )?backup\b(?! flight)",
+    r"|\b(?:running|using) (?:on )?(?:a |the )?backup\b(?! flight)|\bupstream\b|\bstale\b"
+    r"|\b(?:wrong|problems?|issues?) with (?:your|the) (?:data|numbers|times|info)\b"
+    r"|\b(?:fa|adb)\b[^.?!]{0,12}\b(?:down|up|ok|okay|working|alive|broken|out)\b",
     Intent.DISRUPTION: r"\bwhy\b|\bwhat(?:'?s| is) (?:happening|going on|wrong)\b|\bdisrupt"
     r"|\bwhat (?:should|can) i expect\b|\b(?:inbound|incoming) (?:aircraft|plane)\b|\bassess"
     r"|\bwrong with\b|\bdelaying\b|\b(?:problems?|issues?|trouble) with\b|\binbound tail\b"
@@ -80,6 +83,9 @@ INTENT_PATTERNS = {
     r"|\bcaus(?:e|ing)\b|\bwhat'?s? goin(?:g|')? on\b|\bground delay"
     r"|\bbehind (?:the|this|that|my|all) (?:delay|cancell?ation|hold-?up|problem)"
     r"|\bhead (?:to|for) the airport\b|\bexpect (?:any )?(?:trouble|problems|delays)\b"
+    r"|\b(?:trouble|problems?|issues?|disruptions?) (?:are |is )?(?:expected|likely"
+    r"|forecast|anticipated|ahead|brewing)\b|\bsigns? of (?:trouble|problems?|delays?)\b"
+    r"|\btarmac\b|\b(?:aircraft|equipment|tail) (?:swap|change)\b"
     r"|\bis it (?:the |because of |due to )?(?:weather|atc|crew|strike|a strike|technical)"
     r"|\b(?:still )?(?:go|head|leave|drive) (?:to|for) the airport\b|\bget worse\b"
     r"|\b(?:delay(?:ed)?|late|hold-?up|cancell?(?:ation|ed))(?:'s)? (?:because|due to|caused)\b"
@@ -149,17 +155,21 @@ PROVIDERS = {
     "aviationstack": "AviationStack",
     "simulated": "Simulated",
 }
+SHORT_PROVIDERS = {"fa": "FlightAware", "adb": "AeroDataBox"}
+"""Providers as ops desks shorten them ('FA down?'), read as whole words."""
 CAUSES: tuple[tuple[Cause, str], ...] = (
     (
         "extraordinary",
         r"\b(?:airports?|handling|handlers|security|atc|air traffic|controllers?"
-        r"|border|customs|immigration|general|national)\b[^.?!]{0,20}\bstrikes?\b",
+        r"|border|customs|immigration|general|national)\b[^.?!]{0,30}"
+        r"\b(?:strikes?|striking|on strike|walk-?outs?|walked out)\b",
     ),
     (
         "carrier",
         r"\b(?:crew|staff|pilots?|airline)'?s? strikes?\b|\bown (?:crew|staff|pilots)"
         r"|\bstrike by (?:the )?(?:[a-z]+ )?(?:crew|staff|pilots)"
-        r"|\b(?:crew|staff|pilots)\b[^.?!]{0,12}\b(?:walked out|walk-?out|went on strike|striking)",
+        r"|\b(?:crew|staff|pilots|engineers)\b[^.?!]{0,12}\b(?:walked out|walk-?out|striking"
+        r"|(?:went|were|was|are|is|been|being|going) on strike)",
     ),
     ("carrier_safety", r"\bsafety\b"),
     (
@@ -181,12 +191,22 @@ CAUSES: tuple[tuple[Cause, str], ...] = (
 traffic control's staff is extraordinary, the airline's own staff on strike is not."""
 
 
+SET_ASIDE = re.compile(
+    r"(?:\bnot|n't|\bno need to|\bnever mind|\bforget)(?: (?:worried|bothered|concerned"
+    r"|asking|fussed|interested|care|check(?:ing)?|need))?(?: about| in)? (?:the |my |our )?"
+    r"(?:connection|connecting|layover|transfer)s?\b",
+    re.I,
+)
+"""A connection set aside ('not worried about the connection'): not what is asked."""
+
+
 def intent_of(text: str, flight_count: int) -> Intent | None:
-    """What ``text`` (instructions already cut out) asks, given how many flights it names."""
+    """What ``text`` (instructions already cut out) asks, given how many flights it names; a
+    connection the traveller sets aside ('not worried about the connection') is not asked."""
+    if SET_ASIDE.search(text):
+        return _intent(SET_ASIDE.sub(" ", text).lower())
     lowered = text.lower()
-    intent = next(
-        (name for name, pattern in INTENT_PATTERNS.items() if re.search(pattern, lowered)), None
-    )
+    intent = _intent(lowered)
     if flight_count >= 2 and (
         (intent in (None, Intent.STATUS) and CONNECTION_HINT.search(text))
         or (intent is None and SEQUENCE_HINT.search(text))
@@ -200,6 +220,12 @@ def intent_of(text: str, flight_count: int) -> Intent | None:
     return intent
 
 
+def _intent(lowered: str) -> Intent | None:
+    return next(
+        (name for name, pattern in INTENT_PATTERNS.items() if re.search(pattern, lowered)), None
+    )
+
+
 def cause_of(lowered: str) -> Cause:
     """The cause the airline gave, as ``passenger_rights`` takes it."""
     return next((cause for cause, pattern in CAUSES if re.search(pattern, lowered)), "unknown")
@@ -210,6 +236,7 @@ def provider_of(lowered: str) -> str | None:
     weighed against each other ('are we on simulated or live data?')."""
     joined = lowered.replace(" ", "")
     named = {PROVIDERS[word] for word in PROVIDERS if word in joined}
+    named |= {name for word, name in SHORT_PROVIDERS.items() if re.search(rf"\b{word}\b", lowered)}
     if "Simulated" in named and re.search(r"\b(?:live|real)\b", lowered):
         named.discard("Simulated")
     return named.pop() if len(named) == 1 else None

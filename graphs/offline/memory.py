@@ -57,13 +57,20 @@ _ROUTE_LINE = re.compile(
 )
 
 
+_ROUTE_TEXT = re.compile(
+    r"\b(?P<flight>[A-Z0-9]{2}[0-9]{1,4}[A-Z]?) (?P<origin>[A-Z]{3})(?: [0-9]{1,2}:[0-9]{2}"
+    r"(?:\+[0-9])?)? ?(?:->|\u2192) ?(?P<destination>[A-Z]{3})\b"
+)
+"""A route as a result's text may write it without a date: 'AF6 JFK 18:30 -> CDG 07:45+1'."""
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Where and when a flight seen in a tool result flies."""
+    """Where and when a flight seen in a tool result flies (when the result gives the day)."""
 
     origin: str
     destination: str
-    date: str
+    date: str | None = None
 
 
 @dataclass
@@ -152,7 +159,8 @@ def _flights_in(args: dict[str, Any]) -> tuple[FlightMention, ...]:
 
 
 def _routes(message: ToolMessage) -> dict[str, Route]:
-    """Routes of the flights in a tool result: from its payload, else from its text lines."""
+    """Routes of the flights in a tool result: from its payload, else from its text (lines
+    with the day, else routes written without it)."""
     artifact = message.artifact
     records = []
     if isinstance(artifact, FlightStatusResult | DisruptionReport):
@@ -168,10 +176,16 @@ def _routes(message: ToolMessage) -> dict[str, Route]:
             r.flight_id: Route(r.origin.code, r.destination.code, r.flight_date.isoformat())
             for r in records
         }
-    return {
+    dated = {
         match["flight"]: Route(match["origin"], match["destination"], match["date"])
         for match in _ROUTE_LINE.finditer(message.text)
     }
+    undated = {
+        match["flight"]: Route(match["origin"], match["destination"])
+        for match in _ROUTE_TEXT.finditer(message.text)
+        if find_airport(match["origin"]) and find_airport(match["destination"])
+    }
+    return undated | dated
 
 
 def day_of(memory: Memory) -> str | None:

@@ -145,6 +145,8 @@ CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
 )
 """Words before a place saying what it is to the trip, checked in this order."""
 _BETWEEN_GAP = re.compile(r"^\s*and\s*$")
+_LEG_AFTER = re.compile(r"\s*(?:leg|sector|segment)s?\b", re.I)
+"""A place named before 'leg' ('the Singapore leg'): a stop of a multi-leg flight."""
 _ROUTE_GAP = re.compile(r"^\s*(?:to|-|\u2013|\u2014|->|\u2192|>|/)\s*$")
 
 
@@ -367,6 +369,8 @@ def find_places(text: str, flight_ends: Collection[int] = ()) -> list[Place]:
                 end <= start and not text[end:start].strip() for end in flight_ends
             ):
                 role = "from"
+            elif _LEG_AFTER.match(text, end):
+                role = "at"  # 'the Singapore leg': a stop of the flight talked about
         if role == "near":
             continue
         code = None if is_ambiguous(codes) else codes[0]

@@ -110,7 +110,15 @@ class Plan:
 
 
 def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
-    """The next move for ``request`` given ``memory``, calling only ``tools``."""
+    """The next move for ``request`` given ``memory``, calling only ``tools``; a request asked
+    aside that is always declined is declined in a note beside the calls."""
+    move = _plan(request, memory, tools)
+    if request.declined and move.tool_calls:
+        return replace(move, reply=f"Sorry, I can't help with {request.declined}. {move.reply}")
+    return move
+
+
+def _plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
     request = _rights_follow_up(completed(request, memory.pending, memory.offered), memory)
     explicit = request.intent is not None
     if request.off_topic and (not explicit or request.off_topic in ALWAYS_DECLINED):
@@ -162,12 +170,21 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
     if not flights:
         # 'the second one', 'the delayed one', 'the AF one': of the flights asked about before.
         flights = named_again(request.text, memory)
+    if (
+        memory.flights
+        and (request.origin or request.leg_stop)
+        and not flights
+        and LEG.search(request.text)
+    ):
+        # 'I meant the Singapore to London part', 'is the Singapore leg on time?': the same
+        # flight, another leg.
+        flights = tuple(
+            replace(f, origin=request.origin or _leg_from(request.leg_stop, f, memory))
+            for f in memory.flights
+        )
+        intent = intent or memory.intent or Intent.STATUS
     if intent is None:
-        if memory.flights and request.origin and not flights and LEG.search(request.text):
-            # 'I meant the Singapore to London part': the same flight, another leg.
-            flights = tuple(replace(f, origin=request.origin) for f in memory.flights)
-            intent = memory.intent or Intent.STATUS
-        elif (request.origin or request.unclear_places) and request.destination and not flights:
+        if (request.origin or request.unclear_places) and request.destination and not flights:
             intent = Intent.ALTERNATIVES
         elif (request.origin or request.destination) and not flights and memory.search:
             intent = Intent.ALTERNATIVES  # 'and to Newark instead?': the last search, changed
@@ -200,6 +217,16 @@ def plan(request: Request, memory: Memory, tools: frozenset[str]) -> Plan:
     if request.date is not None:
         flights = tuple(replace(f, date=request.date) for f in flights)
     return _calls(intent, flights, request, memory, tools)
+
+
+def _leg_from(stop: str | None, flight: FlightMention, memory: Memory) -> str | None:
+    """Where the leg of ``flight`` named by a stop on it leaves from: the stop, when it begins or
+    ends the leg last seen (after SYD-SIN, 'the Singapore leg' is the one from SIN); else the
+    next leg, from where the one seen lands."""
+    route = memory.routes.get(flight.flight_number)
+    if route is None or stop in (route.origin, route.destination):
+        return stop
+    return route.destination
 
 
 def _gate_known(text: str, memory: Memory) -> bool:
@@ -301,7 +328,11 @@ def _alternatives(
     search = memory.search if refining or not flights else {}
     leaves = flights[-1].origin if flights and not refining else None
     origin = request.origin or hub or (route.origin if route else search.get("origin", leaves))
-    destination = request.destination or (route.destination if route else search.get("destination"))
+    booked = route.destination if route else search.get("destination")
+    destination = request.destination or booked
+    metro = request.metro
+    if metro is not None and destination == metro.code and booked in metro.choices:
+        destination = booked  # 'options to Tokyo' after a trip to NRT: Narita, as booked
     if origin is None and destination is not None:
         return Plan(reply=ASK_ORIGIN.format(destination=destination))
     if origin is not None and destination is None:
@@ -309,7 +340,7 @@ def _alternatives(
     if origin is None or destination is None:
         return Plan(reply=ASK_ROUTE)
     args: dict[str, Any] = {"origin": origin, "destination": destination}
-    date = request.date or (route.date if route else search.get("date"))
+    date = request.date or (route.date or flights[-1].date if route else search.get("date"))
     if date is not None:
         args["date"] = date
     earliest, latest = request.window
@@ -320,7 +351,6 @@ def _alternatives(
     if request.max_results is not None:
         args["max_results"] = request.max_results
     move = _bound([(FIND_ALTERNATIVE_FLIGHTS.name, args)], tools)
-    metro = request.metro
     if move.tool_calls and metro is not None and metro.code in (origin, destination):
         others = ", ".join(code for code in metro.choices if code != metro.code)
         note = (

@@ -1,7 +1,9 @@
 """What the offline assistant declines, and text that tries to instruct it.
 
 ``OFF_TOPICS`` are requests outside flight questions; some (``ALWAYS_DECLINED``) are declined
-even beside a flight question. ``strip_instructions`` cuts out passages that try to steer the
+even beside a flight question, and come first when several topics match (``off_topic_of``);
+one asked aside, in a clause of its own, is declined while the rest is answered
+(``set_aside``). ``strip_instructions`` cuts out passages that try to steer the
 assistant ("ignore previous instructions", "SYSTEM:", a tool's name, a pasted "[tool output]")
 before anything is read.
 """
@@ -9,6 +11,7 @@ before anything is read.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 OFF_TOPICS = {
     "translating or writing texts": r"\btranslat|\bwrite (?:me )?(?:some |a )?(?:code|an? essay"
@@ -32,19 +35,34 @@ OFF_TOPICS = {
     "getting around on the ground (trains, buses, taxis, car hire)": r"\bcar (?:hire|rental)\b"
     r"|\brent(?:al)? (?:me )?(?:a )?car\b|\btaxi\b|\buber\b|\btrains?\b|\brail(?:way)?\b"
     r"|\bbus(?:es)?\b|\bshuttle\b|\bsubway\b|\bunderground\b|\btube\b|\bferry\b"
-    r"|\bdowntown\b|\bcity cent(?:re|er)\b",
+    r"|\bdowntown\b|\bcity cent(?:re|er)\b|\beurostar\b|\bamtrak\b|\btgv\b|\bshinkansen\b",
     "visas and immigration": r"\bvisas?\b|\bpassport\b|\bimmigration\b",
+    "customs and duty-free allowances": r"\bduty[- ]free\b|\bcustoms allowances?\b",
+    "money and currency exchange": r"\bcurrenc(?:y|ies)\b|\bexchange rates?\b"
+    r"|\bhow many (?:yen|euros?|dollars?|pounds?|rupees?|yuan|francs?|pesos?|baht)"
+    r" (?:is|are|for|in|to)\s+(?:[0-9]|an? |one )"
+    r"|\bconvert\b[^.?!]{0,25}\b(?:yen|euros?|dollars?|pounds?|rupees?|yuan|francs?)\b",
+    "medical advice": r"\bpregnan\w*|\bmedic(?:al|ine|ation)\b|\bdoctor\b|\bfit to fly\b",
+    "legal advice and court claims": r"\bcourts?\b|\b(?:to|i|we|help me|going to|gonna) sue\b"
+    r"|\bsuing\b|\blaw ?suits?\b|\blawyers?\b|\bsolicitors?\b|\bjudge\b|\bclass action\b"
+    r"|\blegal action\b",
     "what is on board (meals, wifi, pets)": r"\bwi-?fi\b|\bmeals?\b|\bsnacks?\b|\bdrinks\b"
     r"|\bvegetarian\b|\bentertainment\b|\b(?:dog|cat|pet)s?\b|\bpower (?:outlet|socket)s?\b",
     "check-in": r"\bcheck(?:ing)?[- ]in (?:online|desk|counter|time)|\bonline check-?in\b"
     r"|\bcheck(?:ing)?[- ]in\b[^.?!]{0,15}\bonline\b|\bboarding pass\b",
     "seats, lounges and baggage": r"\bseats?\b|\blounges?\b|\bbags?\b|\bbaggage\b|\bluggage\b"
     r"|\bupgrade\b|\bsuitcases?\b",
+    "lost or delayed baggage": r"\b(?:bags?|baggage|luggage|suitcases?)\b[^.?!]{0,20}"
+    r"\b(?:didn'?t|did not|never|hasn'?t|has not|not) (?:arrive|arrived|come|came|show|turn"
+    r" up|make it)\b|\b(?:lost|missing|delayed|damaged|mishandled) (?:bags?|baggage|luggage"
+    r"|suitcases?)\b|\b(?:bags?|baggage|luggage|suitcases?) (?:(?:is|are|was|were|got|has been"
+    r"|have been) )?(?:still )?(?:lost|missing|damaged)\b",
     "security screening and what you may carry": r"\bknife\b|\bknives\b|\bweapons?\b|\bguns?\b"
     r"|\bsecurity (?:line|check|queue)\b|\bliquids?\b",
     "keys, passwords or how I am set up": r"\bapi[ _-]?keys?\b|\bpasswords?\b|\bsecrets?\b"
     r"|\bcredentials?\b|\btokens?\b|\bsystem prompt\b|\byour (?:prompt|instructions|config)",
-    "acting for you (claims, bookings, contacting airlines)": r"\b(?:file|submit|lodge|send)\b"
+    "acting for you (claims, bookings, contacting airlines)": r"\b(?:file|submit|lodge|send"
+    r"|write|draft|fill (?:in|out))\b"
     r"[^.?!]{0,30}\b(?:claim|complaint|form)\b"
     r"|\b(?:issue|reissue|cancel|change)\b[^.?!]{0,25}\b(?:tickets?|bookings?|reservations?)\b"
     r"|\b(?:tickets?|bookings?|reservations?)\b[^.?!]{0,40}\b(?:change|correct|fix|amend)"
@@ -58,12 +76,16 @@ OFF_TOPICS = {
     r"(?:list|manifest|names?|details|data|contacts?)\b|\bmanifest\b|\bphone numbers?\b"
     r"|\b(?:e-?mail|home|postal) address|\bcontact details\b|\bpersonal (?:data|details|info)"
     r"|\b(?:passenger|pax|travell?er|customer|person|someone) (?:next to|beside|sitting|in seat)\b"
-    r"|\bwho (?:is|was|else is) (?:on|sitting|flying)\b",
+    r"|\bwho (?:is|was|else is) (?:on|sitting|flying)\b"
+    r"|\b(?:which|what) (?:other )?(?:passengers|pax|travell?ers|customers|people)"
+    r" (?:on|are|were|have|got|from|in)\b"
+    r"|\btheir (?:e-?mails?|e-?mail addresses|addresses|contacts|contact details)\b",
     "changing flight data": r"\b(?:set|change|update|mark|edit|modify)\b[^.?!]{0,30}"
     r"\b(?:status|records?|gate|terminal|eta|etd)\b[^.?!]{0,30}\bto\b"
     r"|\bin your (?:data|database|system|records)\b|\bmark\b[^.?!]{0,20}\bas\b",
     "topics outside air travel": r"\bstocks?\b|\bfootball\b|\bsoccer\b|\bcapital of\b"
-    r"|\bwho (?:won|is winning|scored)\b|\bbasketball\b|\btennis\b|\bcricket\b|\brugby\b",
+    r"|\bwho (?:won|is winning|scored)\b|\bbasketball\b|\btennis\b|\bcricket\b|\brugby\b"
+    r"|\btime ?zones?\b",
 }
 """Requests the assistant declines when no flight question comes with them."""
 ALWAYS_DECLINED = frozenset(
@@ -74,11 +96,38 @@ ALWAYS_DECLINED = frozenset(
         "other travellers' personal data",
         "changing flight data",
         "translating or writing texts",
+        "lost or delayed baggage",
     }
 )
 """Off-topic requests declined even beside a flight question ('the API key of the status tool',
-'rebook me onto AF 1181 and issue the ticket'); a text to translate is declined whatever it
-says about flights."""
+'rebook me onto AF 1181 and issue the ticket', a bag that never arrived off a flight); a text
+to translate is declined whatever it says about flights."""
+
+ASIDE = re.compile(
+    r"[.?!;]+\s*|,?\s*\b(?:and also|also|plus|as well as|by the way|btw|oh and)\b\s*", re.I
+)
+"""Where one request ends and another, asked aside, begins: 'status for EK1 and also ...'."""
+
+
+def off_topic_of(lowered: str) -> str | None:
+    """The off-topic request in ``lowered``; one always declined comes before any other."""
+    topics = [topic for topic, pattern in OFF_TOPICS.items() if re.search(pattern, lowered)]
+    return next((t for t in topics if t in ALWAYS_DECLINED), topics[0] if topics else None)
+
+
+def set_aside(text: str) -> tuple[str, str] | None:
+    """An always-declined request asked aside, in a clause of its own ('status for EK1 and also
+    what's the admin password'): its topic and the text without that clause, which is still a
+    request of its own to answer; None when the two are not apart."""
+    marks = [0, *(m.end() for m in ASIDE.finditer(text)), len(text)]
+    clauses = [(start, end) for start, end in pairwise(marks) if end > start]
+    for start, end in clauses:
+        topic = off_topic_of(text[start:end].lower())
+        rest = text[:start] + " " + text[end:]
+        if topic in ALWAYS_DECLINED and off_topic_of(rest.lower()) is None and rest.strip():
+            return topic, rest
+    return None
+
 
 INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompts?|above)\b"

@@ -194,3 +194,13 @@ def test_words_and_places_before_a_number_are_no_misspelt_airlines(text: str) ->
     """A word that is no typo ('service' is not 'Skyservice', 'travel' not 'MyTravel') or a
     city's name ('Berlin', not 'Bering') names no airline."""
     assert flights(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["flying from Singapore on 20 Dec", "landing in Gran Canaria on 2026-12-11 at noon"],
+)
+def test_a_place_then_a_day_is_no_flight_of_a_misspelt_airline(text: str) -> None:
+    """A name that ends with a word such as 'on' is no typo of an airline's ('Singapore on'),
+    and a year at the head of a date ('2026-12-11') is no flight number."""
+    assert flights(text) == []

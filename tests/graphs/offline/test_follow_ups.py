@@ -253,3 +253,47 @@ def test_a_rights_question_takes_the_cause_the_last_status_gave(
     ((name, args),) = next_calls(history, "they only told me at the airport. compensation?")
     assert name == "passenger_rights"
     assert args.get("cause") == cause
+
+
+def test_other_flights_after_a_cancellation_search_its_route_as_the_result_wrote_it() -> None:
+    """A result that writes the route with times and no day ('ATL 09:10 -> LAX 10:55') still
+    gives the cancelled flight's route."""
+    history = exchange(
+        "is DL 45 going?",
+        "get_flight_status",
+        {"flight_number": "DL45"},
+        "DL45 ATL 09:10 -> LAX 10:55: CANCELLED. Source: Simulated.",
+    )
+    assert next_calls(history, "what other flights are there then?") == [
+        ("find_alternative_flights", {"origin": "ATL", "destination": "LAX"})
+    ]
+
+
+def test_a_city_after_a_missed_connection_means_the_airport_booked() -> None:
+    """'options to London' after a connection onward to Gatwick: Gatwick, not London's hub."""
+    history = exchange(
+        "AA 100 then VS 25 to London, ok?",
+        "check_connection",
+        {"inbound": {"flight_number": "AA100"}, "onward": {"flight_number": "VS25"}},
+        "This connection will be missed.\nInbound: AA100 ORD->JFK 2026-12-09: DELAYED\n"
+        "Onward: VS25 JFK->LGW 2026-12-09: SCHEDULED",
+    )
+    assert next_calls(history, "what are my options to London?") == [
+        ("find_alternative_flights", {"origin": "JFK", "destination": "LGW", "date": "2026-12-09"})
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["and the Singapore leg?", "what about the London leg", "is the London leg on time?"]
+)
+def test_another_leg_named_by_a_stop_leaves_from_where_the_leg_seen_lands(text: str) -> None:
+    """After SYD-SIN, 'the Singapore leg' and 'the London leg' are the leg from SIN."""
+    history = exchange(
+        "status of QF 1",
+        "get_flight_status",
+        {"flight_number": "QF1"},
+        "QF1 SYD->SIN 2026-12-09: SCHEDULED, departure on time.",
+    )
+    assert next_calls(history, text) == [
+        ("get_flight_status", {"flight_number": "QF1", "origin": "SIN"})
+    ]

@@ -53,6 +53,9 @@ def after(question: str, name: str, args: dict[str, Any], result: str) -> Memory
         "could BA 5 be cancelled later on?",
         "what's the hold up on QR 1",
         "was the delay due to ATC on AY 5?",
+        "AZ 610 on Friday, any signs of trouble?",
+        "we're on a tarmac hold on IB 3170",
+        "equipment change on BA 5, will that make it late?",
     ],
 )
 def test_worries_about_a_delay_ask_for_an_assessment(text: str) -> None:
@@ -108,6 +111,8 @@ def test_a_cancellation_at_the_airport_had_no_notice() -> None:
         ("FR 22 cancelled by a strike of air traffic controllers, compensation?", "extraordinary"),
         ("FR 22 cancelled, the airline's own pilots went on strike. compensation?", "carrier"),
         ("FR 22 cancelled, cabin crew strike, compensation?", "carrier"),
+        ("FR 22 cancelled as Ryanair's pilots were on strike, compensation?", "carrier"),
+        ("TP 1357 4h late, the airport's security staff were striking. owed?", "extraordinary"),
     ],
 )
 def test_the_weather_and_whose_strike_it_was_decide_the_cause(text: str, cause: str) -> None:
@@ -140,6 +145,20 @@ def test_the_day_of_the_final_arrival_is_no_legs_day() -> None:
     )
     assert [f["date"] for f in args["flights"]] == ["2026-11-20"] * 3
     assert args["final_arrival"] == "2026-11-21 01:15"
+
+
+def test_the_arrival_a_rerouting_now_promises_is_the_final_arrival() -> None:
+    ((_, args),) = calls(
+        "LH 903 LHR-FRA then LH 400 FRA-JFK today, missed the onward, now due into JFK at 22:05 "
+        "tonight. what are they owed?"
+    )
+    assert args["final_arrival"] == "2026-11-25 22:05"
+
+
+def test_what_the_airline_will_give_asks_about_rights() -> None:
+    assert read_request("IB 3170 cancelled, will Iberia give us anything?", NOW).intent == (
+        Intent.RIGHTS
+    )
 
 
 def test_a_flight_named_before_back_is_the_return() -> None:

@@ -249,3 +249,45 @@ def test_words_of_the_trip_and_numbers_are_no_place_names() -> None:
     called so; 'Landing Heathrow' is where a flight arrives."""
     places = find_places("Landing Heathrow on BA 216, then Qatar 16 to Doha")
     assert [(p.code, p.role) for p in places] == [("LHR", "into"), ("DOH", "to")]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("is AF 6 running on Friday and on Saturday?", ["2026-11-27", "2026-11-28"]),
+        ("KL 641 today & tomorrow, any delays?", ["today", "tomorrow"]),
+    ],
+)
+def test_one_flight_on_several_days_is_looked_up_on_each(text: str, days: list[str]) -> None:
+    """One lookup per day, in one batch: a single status would answer only one of them."""
+    ((name, args),) = calls(text)
+    assert name == "batch_status"
+    assert [f["date"] for f in args["flights"]] == days
+
+
+def test_a_connection_set_aside_is_not_checked() -> None:
+    """'not bothered about the connection': the legs' status is what is asked."""
+    ((name, args),) = calls(
+        "UA 1 then UA 2 tomorrow, plenty of time so not bothered about the connection, "
+        "status of both please"
+    )
+    assert name == "batch_status"
+    assert [f["flight_number"] for f in args["flights"]] == ["UA1", "UA2"]
+
+
+def test_a_pasted_sheet_gives_each_row_the_airport_in_its_origin_column() -> None:
+    ((_, args),) = calls(
+        "from the board:\nFLT DATE DEP ARR\nLH400 27NOV FRA JFK\nLH401 27NOV JFK FRA"
+    )
+    assert [(f["flight_number"], f["origin"]) for f in args["flights"]] == [
+        ("LH400", "FRA"),
+        ("LH401", "JFK"),
+    ]
+
+
+def test_a_code_after_each_flight_on_its_own_line_is_its_station() -> None:
+    ((_, args),) = calls("status pls\nB6 7 BOS\nB6 8 JFK")
+    assert [(f["flight_number"], f["origin"]) for f in args["flights"]] == [
+        ("B67", "BOS"),
+        ("B68", "JFK"),
+    ]

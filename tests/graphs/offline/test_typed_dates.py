@@ -132,3 +132,22 @@ def test_the_day_after_counts_from_the_flight_talked_about() -> None:
     assert [m.value for m in find_dates("the day after tomorrow", NOW, base="2026-12-12")] == [
         "2026-12-11"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometime in March",
+        "early in February",
+        "during January",
+        "in December 2026",
+        "on the day we fly",
+    ],
+)
+def test_a_month_alone_or_the_day_of_travel_names_no_single_day(text: str) -> None:
+    """A month without its day, or 'the day we fly' with no date, is a span to ask about."""
+    assert [mention.problem for mention in find_dates(text, NOW)] == ["vague"]
+
+
+def test_a_month_with_its_day_is_a_date() -> None:
+    assert [mention.value for mention in find_dates("in March 3", NOW)] == ["2027-03-03"]
